@@ -1,0 +1,92 @@
+package org.peiyu.demo;
+
+import java.util.List;
+
+import org.peiyu.account.Accounts;
+import org.peiyu.directory.Teachers;
+import org.peiyu.platform.security.Role;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ModelAttribute;
+
+/** In demo mode, builds the demo city on first start and prints one sign-in per role. */
+@Component
+@ConditionalOnProperty(name = "peiyu.demo", havingValue = "true")
+class DemoSetup implements ApplicationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(DemoSetup.class);
+
+    private final DemoRegion region;
+    private final Accounts accounts;
+    private final Teachers teachers;
+    private final String password;
+
+    DemoSetup(DemoRegion region, Accounts accounts, Teachers teachers,
+              @Value("${peiyu.demo.password:peiyu2026}") String password) {
+        this.region = region;
+        this.accounts = accounts;
+        this.teachers = teachers;
+        this.password = password;
+    }
+
+    /** The demo sign-ins, one per role. */
+    static List<SignIn> signIns(String password) {
+        return List.of(new SignIn(Role.SYSTEM_ADMIN, "sysadmin", password),
+                new SignIn(Role.PROVINCE_ADMIN, "province", password),
+                new SignIn(Role.CITY_ADMIN, "city", password),
+                new SignIn(Role.DISTRICT_ADMIN, "district", password),
+                new SignIn(Role.SCHOOL_ADMIN, "school", password),
+                new SignIn(Role.REVIEWER, "reviewer", password),
+                new SignIn(Role.TEACHER, "teacher", password));
+    }
+
+    record SignIn(Role role, String username, String password) {
+    }
+
+    @Override
+    public void run(ApplicationArguments args) throws Exception {
+        if (!region.exists()) {
+            long t0 = System.currentTimeMillis();
+            long sysadmin = accounts.createSeeded("sysadmin", "系统管理员", password, Role.SYSTEM_ADMIN, null, null);
+            DemoRegion.Result r = region.generate(DemoRegion.Size.CITY, 2026L, sysadmin);
+            String district = r.firstSchoolCode().substring(1, 7);
+            accounts.createSeeded("province", "演示省管理员", password, Role.PROVINCE_ADMIN, DemoRegion.PROVINCE_CODE, null);
+            accounts.createSeeded("city", "演示市管理员", password, Role.CITY_ADMIN, "990100", null);
+            accounts.createSeeded("district", "区县管理员", password, Role.DISTRICT_ADMIN, district, null);
+            accounts.createSeeded("school", "学校管理员", password, Role.SCHOOL_ADMIN, r.firstSchoolCode(), null);
+            accounts.createSeeded("reviewer", "评审专家", password, Role.REVIEWER, district, null);
+            long teacherId = teachers.firstActiveAt(r.firstSchoolCode()).orElseThrow();
+            accounts.createSeeded("teacher", "演示教师", password, Role.TEACHER, null, teacherId);
+            log.info("Demo region generated: {} divisions, {} schools, {} teachers in {} ms", r.divisions(),
+                    r.schools(), r.teachers(), System.currentTimeMillis() - t0);
+        }
+        StringBuilder sb = new StringBuilder("\n\n  Peiyu demo sign-ins (password for all: ").append(password).append(")\n");
+        for (SignIn s : signIns(password)) {
+            sb.append(String.format("    %-15s %s%n", s.role(), s.username()));
+        }
+        log.info(sb.toString());
+    }
+}
+
+/** Shows the demo sign-ins on the login page, only in demo mode. */
+@ControllerAdvice
+@ConditionalOnProperty(name = "peiyu.demo", havingValue = "true")
+class DemoLoginAdvice {
+    private final String password;
+
+    DemoLoginAdvice(@Value("${peiyu.demo.password:peiyu2026}") String password) {
+        this.password = password;
+    }
+
+    @ModelAttribute
+    void demoAccounts(Model model) {
+        model.addAttribute("demoAccounts", DemoSetup.signIns(password));
+    }
+}

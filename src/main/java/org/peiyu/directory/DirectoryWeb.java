@@ -1,0 +1,224 @@
+package org.peiyu.directory;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.servlet.http.HttpServletResponse;
+import org.peiyu.platform.security.CurrentUser;
+import org.peiyu.platform.security.Role;
+import org.peiyu.platform.security.Scope;
+import org.peiyu.platform.web.BadInputException;
+import org.peiyu.platform.web.NavigationEntry;
+import org.peiyu.platform.web.NotFoundException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.i18n.LocaleContextHolder;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/** The directory's pages: teachers and schools, each list filtered to the user's scope. */
+@Controller
+class DirectoryWeb {
+
+    static final Set<Role> ADMINS = Set.of(Role.SYSTEM_ADMIN, Role.PROVINCE_ADMIN, Role.CITY_ADMIN,
+            Role.DISTRICT_ADMIN, Role.SCHOOL_ADMIN);
+
+    private final Teachers teachers;
+    private final DirectoryTree tree;
+
+    DirectoryWeb(Teachers teachers, DirectoryTree tree) {
+        this.teachers = teachers;
+        this.tree = tree;
+    }
+
+    @GetMapping("/teachers")
+    String teachers(@ModelAttribute("query") TeacherQuery query, Model model,
+                    @RequestHeader(value = "HX-Request", required = false) String htmx) {
+        Scope scope = adminScope();
+        model.addAttribute("page", teachers.search(query, scope));
+        model.addAttribute("schools", tree.allSchools(scope));
+        model.addAttribute("divisions", tree.divisions(scope));
+        model.addAttribute("enums", Map.of("titles", Title.values(), "ageBands", AgeBand.values(),
+                "areaClasses", AreaClass.values(), "statuses", TeacherStatus.values(), "sorts", TeacherQuery.Sort.values()));
+        return htmx != null ? "directory/teachers :: results" : "directory/teachers";
+    }
+
+    @GetMapping("/teachers/export")
+    void export(@ModelAttribute TeacherQuery query, HttpServletResponse response) throws IOException {
+        Scope scope = adminScope();
+        response.setContentType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        response.setHeader("Content-Disposition", "attachment; filename=\"teachers.xlsx\"");
+        teachers.export(query, scope, LocaleContextHolder.getLocale(), response.getOutputStream());
+    }
+
+    @GetMapping("/teachers/{id}")
+    String teacher(@PathVariable long id, Model model) {
+        model.addAttribute("t", teachers.get(id, CurrentUser.scope()));
+        model.addAttribute("canEdit", CurrentUser.scope().covers(((TeacherDetail) model.getAttribute("t")).path()));
+        model.addAttribute("statuses", TeacherStatus.values());
+        return "directory/teacher";
+    }
+
+    /** Unmasked numbers, shown on request and audited. */
+    @PostMapping("/teachers/{id}/reveal")
+    String reveal(@PathVariable long id, Model model) {
+        model.addAttribute("unmasked", teachers.reveal(id, CurrentUser.scope()));
+        return teacher(id, model);
+    }
+
+    @GetMapping("/teachers/new")
+    String newTeacher(Model model) {
+        adminScope();
+        model.addAttribute("input", TeacherInput.empty());
+        return form(model, null);
+    }
+
+    @PostMapping("/teachers/new")
+    String create(@ModelAttribute("input") TeacherInput input, Model model, RedirectAttributes redirect) {
+        try {
+            long id = teachers.create(input, adminScope());
+            redirect.addFlashAttribute("notice", "action.saved");
+            return "redirect:/teachers/" + id;
+        } catch (BadInputException e) {
+            model.addAttribute("problems", e.problems());
+            return form(model, null);
+        }
+    }
+
+    @GetMapping("/teachers/{id}/edit")
+    String edit(@PathVariable long id, Model model) {
+        TeacherDetail t = teachers.get(id, adminScope());
+        Teachers.Unmasked u = teachers.reveal(id, adminScope()); // the edit form needs the full number: audited
+        model.addAttribute("input", new TeacherInput(t.name(), u.idCard(), t.gender().name(), u.phone(), t.staffNo(),
+                t.schoolCode(), String.join(",", t.subjects()), String.join(",", t.grades()),
+                t.title() == null ? null : t.title().name(), t.post(), t.birthDate().toString(),
+                t.teachingSince() == null ? null : t.teachingSince().toString(), t.status().name()));
+        return form(model, id);
+    }
+
+    @PostMapping("/teachers/{id}/edit")
+    String update(@PathVariable long id, @ModelAttribute("input") TeacherInput input, Model model,
+                  RedirectAttributes redirect) {
+        try {
+            teachers.update(id, input, adminScope());
+            redirect.addFlashAttribute("notice", "action.saved");
+            return "redirect:/teachers/" + id;
+        } catch (BadInputException e) {
+            model.addAttribute("problems", e.problems());
+            return form(model, id);
+        }
+    }
+
+    private String form(Model model, Long id) {
+        model.addAttribute("id", id);
+        model.addAttribute("schools", tree.allSchools(adminScope()));
+        model.addAttribute("titles", Title.values());
+        model.addAttribute("statuses", TeacherStatus.values());
+        return "directory/teacher-form";
+    }
+
+    @PostMapping("/teachers/{id}/transfer")
+    String transfer(@PathVariable long id, @RequestParam(required = false) Long toSchoolId,
+                    @RequestParam(required = false) String reason, RedirectAttributes redirect) {
+        try {
+            if (toSchoolId == null) {
+                throw new BadInputException("toSchoolId", "error.required");
+            }
+            teachers.transfer(id, toSchoolId, reason, adminScope());
+            redirect.addFlashAttribute("notice", "teacher.transferred");
+        } catch (BadInputException e) {
+            redirect.addFlashAttribute("problems", e.problems());
+        }
+        return "redirect:/teachers/" + id;
+    }
+
+    @PostMapping("/teachers/{id}/status")
+    String status(@PathVariable long id, @RequestParam TeacherStatus status, RedirectAttributes redirect) {
+        teachers.setStatus(id, status, adminScope());
+        redirect.addFlashAttribute("notice", "action.saved");
+        return "redirect:/teachers/" + id;
+    }
+
+    @GetMapping("/schools")
+    String schools(@ModelAttribute("query") SchoolQuery query, Model model) {
+        Scope scope = adminScope();
+        model.addAttribute("page", tree.schools(query, scope));
+        model.addAttribute("divisions", tree.divisions(scope));
+        model.addAttribute("types", SchoolType.values());
+        model.addAttribute("areaClasses", AreaClass.values());
+        return "directory/schools";
+    }
+
+    @GetMapping("/schools/{id}")
+    String school(@PathVariable long id, Model model) {
+        Scope scope = adminScope();
+        School s = tree.school(id, scope);
+        model.addAttribute("s", s);
+        model.addAttribute("form", new SchoolForm(s.code(), s.name(), s.divisionCode(), s.type(), s.areaClass(),
+                s.address()));
+        return schoolForm(model, id);
+    }
+
+    @GetMapping("/schools/new")
+    String newSchool(Model model) {
+        model.addAttribute("form", new SchoolForm(null, null, null, null, null, null));
+        return schoolForm(model, null);
+    }
+
+    @PostMapping({"/schools/new", "/schools/{id}"})
+    String saveSchool(@PathVariable(required = false) Long id, @ModelAttribute("form") SchoolForm form, Model model,
+                      RedirectAttributes redirect) {
+        try {
+            long saved = tree.saveSchool(id, form, adminScope());
+            redirect.addFlashAttribute("notice", "action.saved");
+            return "redirect:/schools/" + saved;
+        } catch (BadInputException e) {
+            model.addAttribute("problems", e.problems());
+            return schoolForm(model, id);
+        }
+    }
+
+    private String schoolForm(Model model, Long id) {
+        model.addAttribute("id", id);
+        model.addAttribute("districts", tree.divisions(adminScope()).stream().filter(d -> d.level() == 3).toList());
+        model.addAttribute("types", SchoolType.values());
+        model.addAttribute("areaClasses", AreaClass.values());
+        return "directory/school-form";
+    }
+
+    /** Lists are for admins; a teacher reaches only their own record. */
+    private static Scope adminScope() {
+        Scope scope = CurrentUser.scope();
+        if (!scope.isAdmin()) {
+            throw new NotFoundException();
+        }
+        return new Scope(scope.all(), scope.unitPaths(), null);
+    }
+}
+
+@Configuration(proxyBeanMethods = false)
+class DirectoryNavigation {
+    @Bean
+    NavigationEntry teachersNav() {
+        return new NavigationEntry("nav.teachers", "/teachers", DirectoryWeb.ADMINS, 10);
+    }
+
+    @Bean
+    NavigationEntry schoolsNav() {
+        return new NavigationEntry("nav.schools", "/schools", DirectoryWeb.ADMINS, 20);
+    }
+
+    @Bean
+    NavigationEntry importsNav() {
+        return new NavigationEntry("nav.imports", "/imports", DirectoryWeb.ADMINS, 30);
+    }
+}

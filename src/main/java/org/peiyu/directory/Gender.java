@@ -1,0 +1,3 @@
+package org.peiyu.directory;
+
+public enum Gender { M, F }

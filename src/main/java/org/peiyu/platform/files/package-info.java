@@ -1,0 +1,3 @@
+/** Reading uploaded tables and writing .xlsx exports. */
+@org.springframework.modulith.NamedInterface("files")
+package org.peiyu.platform.files;

@@ -1,0 +1,14 @@
+package org.peiyu.platform.security;
+
+/** The roles of the platform. Admin roles are bound to a unit of the administrative tree and see its subtree. */
+public enum Role {
+    TEACHER, SCHOOL_ADMIN, DISTRICT_ADMIN, CITY_ADMIN, PROVINCE_ADMIN, REVIEWER, SYSTEM_ADMIN;
+
+    public boolean isRegionAdmin() {
+        return this == SCHOOL_ADMIN || this == DISTRICT_ADMIN || this == CITY_ADMIN || this == PROVINCE_ADMIN;
+    }
+
+    public String authority() {
+        return "ROLE_" + name();
+    }
+}

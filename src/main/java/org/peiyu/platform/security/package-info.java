@@ -1,0 +1,3 @@
+/** Who is signed in and what they may see. */
+@org.springframework.modulith.NamedInterface("security")
+package org.peiyu.platform.security;
