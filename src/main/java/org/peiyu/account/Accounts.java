@@ -198,7 +198,7 @@ public class Accounts {
                                a.locked_until IS NOT NULL AND a.locked_until > now() AS locked, a.last_sign_in,
                                (SELECT string_agg(g.role || COALESCE(':' || g.unit_code, ''), ', ' ORDER BY g.role)
                                   FROM account_grant g WHERE g.account_id = a.id) AS grants
-                        FROM account a WHERE """ + s.clause() + filter + " ORDER BY a.home_path, a.username LIMIT 500")
+                        FROM account a WHERE """ + " " + s.clause() + filter + " ORDER BY a.home_path, a.username LIMIT 500")
                 .params(params).query(AccountRow.class).list();
     }
 

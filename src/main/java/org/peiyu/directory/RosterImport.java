@@ -126,7 +126,9 @@ public class RosterImport {
     public Job importNow(Kind kind, String fileName, InputStream in, long accountId, Scope scope) throws IOException {
         long id = createJob(kind, fileName, accountId, scope);
         check(id, in, scope);
-        apply(id, accountId, "system");
+        if ("READY".equals(job(id).status())) {
+            apply(id, accountId, "system");
+        }
         return job(id);
     }
 
@@ -254,8 +256,7 @@ public class RosterImport {
                 "divisionCode", "type", "areaClass").contains(f)).toList();
         for (String r : required) {
             if (!header.containsKey(r)) {
-                throw new BadInputException("file", "import.error.missingColumn",
-                        messages.getMessage("import.column." + r, null, r, org.springframework.context.i18n.LocaleContextHolder.getLocale()));
+                throw new BadInputException("file", "import.error.missingColumn", r); // translated when shown
             }
         }
         return header;
@@ -584,8 +585,7 @@ public class RosterImport {
         jdbc.sql("SELECT row_no, problems::text FROM import_row WHERE job_id = ? AND problems IS NOT NULL "
                         + "ORDER BY row_no LIMIT ? OFFSET ?")
                 .params(jobId, limit, offset)
-                .query((java.sql.ResultSet rs) -> {
-                    while (rs.next()) {
+                .query((org.springframework.jdbc.core.RowCallbackHandler) rs -> {
                         int rowNo = rs.getInt(1);
                         for (var node : json.readTree(rs.getString(2))) {
                             String field = node.get("field").asString();
@@ -596,8 +596,6 @@ public class RosterImport {
                             sink.accept(new RowProblem(rowNo, msg("import.column." + field, locale),
                                     messages.getMessage(node.get("key").asString(), args, locale)));
                         }
-                    }
-                    return null;
                 });
     }
 

@@ -132,8 +132,7 @@ public class Teachers {
             jdbc.sql("SELECT " + ROW_COLUMNS + " FROM teacher t JOIN school s ON s.id = t.school_id WHERE " + where
                             + " ORDER BY " + q.sort().sql)
                     .params(params)
-                    .query((ResultSet rs) -> {
-                        while (rs.next()) {
+                    .query((org.springframework.jdbc.core.RowCallbackHandler) rs -> {
                             TeacherRow r = row(rs, 0);
                             try {
                                 x.row(Arrays.asList(r.name(), label(m, r.gender()), r.idCardMasked(), r.staffNo(),
@@ -143,8 +142,6 @@ public class Teachers {
                                 throw new java.io.UncheckedIOException(e);
                             }
                             count[0]++;
-                        }
-                        return null;
                     });
         }
         audit.record("teacher.export", "teacher", null, scope.all() ? "" : String.join(",", scope.unitPaths()),
