@@ -33,7 +33,7 @@ class EmbeddedDatabaseConfig {
                           @Value("${peiyu.embedded-db.pool-size:10}") int poolSize) {
         EmbeddedPostgres pg = start(new File(dataDir).getAbsoluteFile(), clean);
         HikariDataSource ds = new HikariDataSource();
-        ds.setJdbcUrl(pg.getJdbcUrl("postgres", "postgres"));
+        ds.setJdbcUrl(pg.getJdbcUrl("postgres", "postgres") + "&reWriteBatchedInserts=true");
         ds.setUsername("postgres");
         ds.setMaximumPoolSize(poolSize);
         ds.setPoolName("peiyu-embedded");

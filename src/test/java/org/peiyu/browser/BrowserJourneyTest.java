@@ -1,0 +1,120 @@
+package org.peiyu.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.peiyu.PlatformTest;
+import org.peiyu.directory.IdCardNumber;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The main journey in a real browser (Debian's chromium): sign in, import a roster, find the teacher in the list,
+ * open their record. Skipped only on a developer machine without chromium; under CI a missing browser fails.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BrowserJourneyTest extends PlatformTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+
+    @LocalServerPort
+    int port;
+    WebDriver browser;
+    WebDriverWait wait;
+
+    @BeforeAll
+    void startBrowser() {
+        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
+        if (!present && "true".equals(System.getenv("CI"))) {
+            throw new IllegalStateException("CI must run the browser tests: install chromium and chromium-driver");
+        }
+        assumeTrue(present, "chromium not installed");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1366,900", "--lang=zh-CN");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    private String url(String path) {
+        return "http://localhost:" + port + path;
+    }
+
+    private void signIn(String username) {
+        browser.manage().deleteAllCookies();
+        browser.get(url("/login"));
+        browser.findElement(By.id("username")).sendKeys(username);
+        browser.findElement(By.id("password")).sendKeys("peiyu2026");
+        browser.findElement(By.cssSelector("form.form button[type=submit]")).click();
+        wait.until(ExpectedConditions.urlToBe(url("/")));
+    }
+
+    @Test
+    void signInImportListAndOpenATeacher() throws Exception {
+        signIn("school");
+        String body = "99010119860715" + "123";
+        String idCard = body + IdCardNumber.checkChar(body);
+        Path csv = Files.createTempFile("roster", ".csv");
+        Files.writeString(csv, "姓名,身份证号,工号,学校标识码,任教学科,职称\n"
+                + "浏览器测试甲," + idCard + ",W001,3990101001,信息科技,一级教师\n"
+                + "浏览器测试乙,123,W002,3990101001,语文,\n", StandardCharsets.UTF_8);
+
+        browser.get(url("/imports"));
+        browser.findElement(By.id("file")).sendKeys(csv.toString());
+        browser.findElement(By.cssSelector("#upload-form button[type=submit]")).click();
+        // htmx polls the job until it is checked
+        wait.until(ExpectedConditions.attributeToBe(By.id("job-status"), "data-status", "READY"));
+        assertThat(browser.findElement(By.id("valid-rows")).getText()).isEqualTo("1");
+        assertThat(browser.findElement(By.id("error-rows")).getText()).isEqualTo("1");
+        assertThat(browser.findElement(By.id("problems-table")).getText()).contains("身份证号应为 18 位");
+        browser.findElement(By.id("apply")).click();
+        wait.until(ExpectedConditions.attributeToBe(By.id("job-status"), "data-status", "DONE"));
+        assertThat(browser.findElement(By.id("inserted")).getText()).isEqualTo("1");
+
+        browser.get(url("/teachers"));
+        browser.findElement(By.name("text")).sendKeys("浏览器测试");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("teacher-table"), "浏览器测试甲"));
+        assertThat(browser.findElement(By.id("results")).getText()).contains("共 1 人");
+        browser.findElement(By.linkText("浏览器测试甲")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("id-card")));
+        assertThat(browser.findElement(By.id("id-card")).getText()).isEqualTo("990***********" + idCard.substring(14));
+        browser.findElement(By.id("reveal")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("id-card"), idCard));
+    }
+
+    @Test
+    void englishIsCompleteAndSwitchable() {
+        signIn("district");
+        browser.get(url("/teachers?lang=en"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Teachers");
+        assertThat(browser.getPageSource()).doesNotContain("??");
+        browser.get(url("/teachers?lang=zh_CN"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("教师");
+    }
+}
