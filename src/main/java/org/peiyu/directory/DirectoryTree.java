@@ -45,6 +45,32 @@ public class DirectoryTree {
                 || scope.unitPaths().stream().anyMatch(p -> p.startsWith(d.path()))).toList();
     }
 
+    /** A division with the number of schools and active teachers under it. */
+    public record DivisionCount(Division division, long schools, long teachers, boolean inScope) {
+    }
+
+    /** The divisions the scope can navigate, with counts inside the scope only (one pass over schools). */
+    public List<DivisionCount> divisionsWithCounts(Scope scope) {
+        Scope.Sql s = scope.sql("s.path", null);
+        java.util.Map<String, long[]> bySchoolPath = new java.util.HashMap<>();
+        jdbc.sql("SELECT s.path, count(t.id) FROM school s LEFT JOIN teacher t ON t.school_id = s.id "
+                        + "AND t.status = 'ACTIVE' WHERE " + s.clause() + " GROUP BY s.path")
+                .params(s.params())
+                .query((org.springframework.jdbc.core.RowCallbackHandler) rs ->
+                        bySchoolPath.put(rs.getString(1), new long[] {rs.getLong(2)}));
+        return divisions(scope).stream().map(d -> {
+            long schools = 0;
+            long teachers = 0;
+            for (var e : bySchoolPath.entrySet()) {
+                if (e.getKey().startsWith(d.path())) {
+                    schools++;
+                    teachers += e.getValue()[0];
+                }
+            }
+            return new DivisionCount(d, schools, teachers, scope.covers(d.path()));
+        }).toList();
+    }
+
     /** A division or school by code, for binding roles to units. */
     public Optional<Unit> unit(String code) {
         if (code == null) {

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,12 +48,13 @@ public final class Benchmarks {
         }
         DemoRegion.Size size = System.getProperty("bench.size", "PROVINCE").equals("CITY") ? DemoRegion.Size.CITY
                 : DemoRegion.Size.PROVINCE;
+        // command-line arguments outrank application.properties
         ConfigurableApplicationContext ctx = new SpringApplicationBuilder(PeiyuApplication.class)
-                .properties(Map.of("server.port", "0", "peiyu.demo", "false",
-                        "peiyu.embedded-db.data-dir", "target/bench-postgres", "peiyu.embedded-db.clean", "true",
-                        "peiyu.pii.key", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
-                        "spring.main.banner-mode", "off", "logging.level.root", "WARN"))
-                .run();
+                .run("--server.port=0", "--peiyu.demo=false", "--peiyu.embedded-db.data-dir=target/bench-postgres",
+                        "--peiyu.embedded-db.clean=true",
+                        "--peiyu.pii.key=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+                        "--spring.main.banner-mode=off", "--logging.level.root=WARN",
+                        "--springdoc.api-docs.enabled=false");
         try {
             run(ctx, size);
         } finally {

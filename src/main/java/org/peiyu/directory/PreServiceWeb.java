@@ -1,0 +1,117 @@
+package org.peiyu.directory;
+
+import java.util.Set;
+
+import org.peiyu.platform.security.CurrentUser;
+import org.peiyu.platform.security.Role;
+import org.peiyu.platform.security.Scope;
+import org.peiyu.platform.web.BadInputException;
+import org.peiyu.platform.web.NavigationEntry;
+import org.peiyu.platform.web.NotFoundException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/** Pages for student teachers and for the divisions of the tree. */
+@Controller
+class PreServiceWeb {
+
+    private final PreServiceTeachers preService;
+    private final DirectoryTree tree;
+
+    PreServiceWeb(PreServiceTeachers preService, DirectoryTree tree) {
+        this.preService = preService;
+        this.tree = tree;
+    }
+
+    @GetMapping("/pre-service")
+    String list(@RequestParam(required = false) String text, @RequestParam(required = false) Integer page, Model model) {
+        model.addAttribute("page", preService.search(text, page, scope()));
+        model.addAttribute("text", text);
+        return "directory/pre-service";
+    }
+
+    @GetMapping("/pre-service/new")
+    String newForm(Model model) {
+        model.addAttribute("input", PreServiceTeachers.Input.empty());
+        return form(model, null);
+    }
+
+    @GetMapping("/pre-service/{id}")
+    String edit(@PathVariable long id, Model model) {
+        PreServiceTeachers.Row r = preService.get(id, scope());
+        model.addAttribute("input", new PreServiceTeachers.Input(r.name(), preService.revealIdCard(id, scope()),
+                r.studentNo(), r.university(), r.major(), r.expectedGraduation().toString(), r.divisionCode()));
+        return form(model, id);
+    }
+
+    @PostMapping({"/pre-service/new", "/pre-service/{id}"})
+    String save(@PathVariable(required = false) Long id, @ModelAttribute("input") PreServiceTeachers.Input input,
+                Model model, RedirectAttributes redirect) {
+        try {
+            preService.save(id, input, scope());
+        } catch (BadInputException e) {
+            model.addAttribute("problems", e.problems());
+            return form(model, id);
+        }
+        redirect.addFlashAttribute("notice", "action.saved");
+        return "redirect:/pre-service";
+    }
+
+    private String form(Model model, Long id) {
+        model.addAttribute("id", id);
+        model.addAttribute("divisions", tree.divisions(scope()).stream().filter(d -> scope().covers(d.path())).toList());
+        return "directory/pre-service-form";
+    }
+
+    @GetMapping("/divisions")
+    String divisions(Model model) {
+        model.addAttribute("divisions", tree.divisionsWithCounts(scope()));
+        return "directory/divisions";
+    }
+
+    @PostMapping("/divisions")
+    String createDivision(@RequestParam(required = false) String code, @RequestParam(required = false) String name,
+                          @RequestParam(required = false) String parentCode, Model model,
+                          RedirectAttributes redirect) {
+        try {
+            tree.createDivision(code, name, parentCode, scope());
+        } catch (BadInputException e) {
+            model.addAttribute("problems", e.problems());
+            return divisions(model);
+        }
+        redirect.addFlashAttribute("notice", "action.saved");
+        return "redirect:/divisions";
+    }
+
+    private static Scope scope() {
+        Scope scope = CurrentUser.scope();
+        if (!scope.isAdmin()) {
+            throw new NotFoundException();
+        }
+        return new Scope(scope.all(), scope.unitPaths(), null);
+    }
+}
+
+@Configuration(proxyBeanMethods = false)
+class PreServiceNavigation {
+    private static final Set<Role> REGION_ADMINS = Set.of(Role.SYSTEM_ADMIN, Role.PROVINCE_ADMIN, Role.CITY_ADMIN,
+            Role.DISTRICT_ADMIN);
+
+    @Bean
+    NavigationEntry preServiceNav() {
+        return new NavigationEntry("nav.preService", "/pre-service", REGION_ADMINS, 15);
+    }
+
+    @Bean
+    NavigationEntry divisionsNav() {
+        return new NavigationEntry("nav.divisions", "/divisions", REGION_ADMINS, 25);
+    }
+}
