@@ -29,9 +29,9 @@ CREATE TABLE audit_event (
     target_type TEXT,
     target_id   TEXT,
     -- unit path of what was touched, so region admins see the events of their subtree
-    unit_path   TEXT,
+    unit_path   TEXT COLLATE "C",
     detail      TEXT,
     ip          TEXT
 );
 CREATE INDEX audit_event_at ON audit_event (at DESC);
-CREATE INDEX audit_event_path ON audit_event (unit_path text_pattern_ops, at DESC);
+CREATE INDEX audit_event_path ON audit_event (unit_path, at DESC);

@@ -9,11 +9,11 @@ CREATE TABLE account (
     locked_until    TIMESTAMPTZ,
     must_change_password BOOLEAN NOT NULL DEFAULT FALSE,
     -- unit under which the account is administered (its creator's scope reaches it through this path)
-    home_path       TEXT        NOT NULL DEFAULT '',
+    home_path       TEXT COLLATE "C" NOT NULL DEFAULT '',
     created_at      TIMESTAMPTZ NOT NULL DEFAULT now(),
     last_sign_in    TIMESTAMPTZ
 );
-CREATE INDEX account_home_path ON account (home_path text_pattern_ops);
+CREATE INDEX account_home_path ON account (home_path);
 
 -- A role over a unit of the tree: unit_code is a division or school code, unit_path its path ('' = whole platform).
 CREATE TABLE account_grant (

@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Properties;
 import java.util.Random;
 
@@ -86,14 +88,15 @@ public class DemoRegion {
         Path schoolsCsv = Files.createTempFile("peiyu-demo-schools", ".csv");
         Path teachersCsv = Files.createTempFile("peiyu-demo-teachers", ".csv");
         try {
-            int[] counts = writeRosters(size, random, districts, schoolsCsv, teachersCsv);
+                int[] counts = writeRosters(size, random, districts, schoolsCsv, teachersCsv);
             long t0 = System.nanoTime();
             try (InputStream in = Files.newInputStream(schoolsCsv)) {
-                imports.importNow(RosterImport.Kind.SCHOOLS, "demo-schools.csv", in, accountId, Scope.ALL);
+                requireClean(imports.importNow(RosterImport.Kind.SCHOOLS, "demo-schools.csv", in, accountId, Scope.ALL));
             }
             long t1 = System.nanoTime();
             try (InputStream in = Files.newInputStream(teachersCsv)) {
-                imports.importNow(RosterImport.Kind.TEACHERS, "demo-teachers.csv", in, accountId, Scope.ALL);
+                requireClean(imports.importNow(RosterImport.Kind.TEACHERS, "demo-teachers.csv", in, accountId,
+                        Scope.ALL));
             }
             long t2 = System.nanoTime();
             return new Result(divisions, counts[0], counts[1], (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
@@ -101,6 +104,15 @@ public class DemoRegion {
         } finally {
             Files.deleteIfExists(schoolsCsv);
             Files.deleteIfExists(teachersCsv);
+        }
+    }
+
+    /** Generated data must pass the import's checks; a row it refuses is a bug of the generator. */
+    private static void requireClean(RosterImport.Job job) {
+        if (!"DONE".equals(job.status()) || job.errorRows() > 0) {
+            throw new IllegalStateException("Demo import " + job.fileName() + " ended " + job.status() + " with "
+                    + job.errorRows() + " rejected rows" + (job.failureKey() == null ? ""
+                    : ": " + job.failureKey() + " " + job.failureArg()));
         }
     }
 
@@ -116,10 +128,11 @@ public class DemoRegion {
         String[] districtNames = list("district.names");
         int schools = 0;
         int teachers = 0;
+        Set<String> issued = new HashSet<>();
         try (BufferedWriter s = Files.newBufferedWriter(schoolsCsv, StandardCharsets.UTF_8);
              BufferedWriter t = Files.newBufferedWriter(teachersCsv, StandardCharsets.UTF_8)) {
-            s.write("学校标识码,学校名称,行政区划代码,学校类型,城乡类别,地址\n");
-            t.write("姓名,身份证号,性别,手机号,工号,学校标识码,任教学科,任教年级,职称,岗位,从教日期,状态\n");
+            s.write(String.join(",", RosterImport.SCHOOL_COLUMNS) + "\n"); // field codes are accepted as headers
+            t.write(String.join(",", RosterImport.TEACHER_COLUMNS) + "\n");
             for (int di = 0; di < districts.size(); di++) {
                 String district = districts.get(di);
                 // the first districts of each city are urban, the last rural
@@ -133,11 +146,12 @@ public class DemoRegion {
                             + (k > ordinals.length ? String.valueOf((k - 1) / ordinals.length + 1) : "")
                             + data.getProperty("school.suffix." + type.name());
                     s.write(code + "," + name + "," + district + "," + type.name() + "," + area + ","
-                            + districtName + streets[random.nextInt(streets.length)] + (1 + random.nextInt(300)) + "号\n");
+                            + java.text.MessageFormat.format(data.getProperty("address.format"), districtName,
+                            streets[random.nextInt(streets.length)], String.valueOf(1 + random.nextInt(300))) + "\n");
                     schools++;
                     int n = teacherCount(type, area, size.teachersPerSchool(), random);
                     for (int i = 1; i <= n; i++) {
-                        t.write(teacherRow(random, district, code, type, i));
+                        t.write(teacherRow(random, district, code, type, i, issued));
                         t.write('\n');
                         teachers++;
                     }
@@ -147,7 +161,8 @@ public class DemoRegion {
         return new int[] {schools, teachers};
     }
 
-    private String teacherRow(Random r, String district, String schoolCode, SchoolType type, int seq) {
+    private String teacherRow(Random r, String district, String schoolCode, SchoolType type, int seq,
+                              Set<String> issued) {
         int age = (int) Math.round(Math.max(22, Math.min(59, 40 + r.nextGaussian() * 9.5)));
         LocalDate birth = TODAY.minusYears(age).minusDays(r.nextInt(365));
         double femaleShare = switch (type) {
@@ -157,7 +172,7 @@ public class DemoRegion {
             default -> 0.65;
         };
         boolean female = r.nextDouble() < femaleShare;
-        String id = idCard(r, district, birth, female);
+        String id = idCard(r, district, birth, female, issued);
         String[] surnames = list("surnames");
         String[] given = list("given.chars");
         String name = surnames[Math.min(surnames.length - 1, (int) Math.abs(r.nextGaussian() * surnames.length / 2.5))]
@@ -182,7 +197,7 @@ public class DemoRegion {
         if (gradesKey != null) {
             String[] g = list(gradesKey);
             int first = r.nextInt(g.length);
-            grades = g[first] + (first + 1 < g.length && r.nextBoolean() ? "、" + g[first + 1] : "");
+            grades = g[first] + (first + 1 < g.length && r.nextBoolean() ? ";" + g[first + 1] : "");
         }
         String title = title(age, r);
         String[] posts = list("posts");
@@ -194,7 +209,7 @@ public class DemoRegion {
         double st = r.nextDouble();
         String status = st < 0.97 ? "ACTIVE" : st < 0.985 ? "RETIRED" : st < 0.993 ? "TRANSFERRED_OUT" : "LEFT";
         return String.join(",", name, id, female ? "F" : "M", phone, String.format("T%04d", seq), schoolCode,
-                subject, grades, title, post, since.toString(), status);
+                subject, grades, title, post, birth.toString(), since.toString(), status); // TEACHER_COLUMNS order
     }
 
     private static String title(int age, Random r) {
@@ -211,11 +226,16 @@ public class DemoRegion {
         return x < 0.45 ? "FIRST" : x < 0.98 ? "SENIOR" : "SENIOR_PROFESSOR";
     }
 
-    private static String idCard(Random r, String district, LocalDate birth, boolean female) {
-        int seq = r.nextInt(500) * 2 + (female ? 0 : 1);
-        String body = district + String.format("%04d%02d%02d", birth.getYear(), birth.getMonthValue(),
-                birth.getDayOfMonth()) + String.format("%03d", seq);
-        return body + IdCardNumber.checkChar(body);
+    /** A valid, unused number: as in real life, two people never share one. */
+    private static String idCard(Random r, String district, LocalDate birth, boolean female, Set<String> issued) {
+        while (true) {
+            int seq = r.nextInt(500) * 2 + (female ? 0 : 1);
+            String body = district + String.format("%04d%02d%02d", birth.getYear(), birth.getMonthValue(),
+                    birth.getDayOfMonth()) + String.format("%03d", seq);
+            if (issued.add(body)) {
+                return body + IdCardNumber.checkChar(body);
+            }
+        }
     }
 
     private static SchoolType schoolType(Random r) {
@@ -243,6 +263,11 @@ public class DemoRegion {
         }
         // normalised so that the mean over the type mix is about the requested average
         return Math.max(5, (int) Math.round(average * factor / 1.02 * (0.7 + r.nextDouble() * 0.6)));
+    }
+
+    /** A display name from the demo data, e.g. of a demo account. */
+    String label(String key) {
+        return data.getProperty(key);
     }
 
     private String[] list(String key) {

@@ -156,7 +156,29 @@ public class DirectoryTree {
         return new Page<>(items, total, q.page(), q.size());
     }
 
-    /** Every school in scope (for pickers and exports), in tree order. */
+    /** Most schools a picker lists; a wider scope picks a division first. */
+    static final int PICKER_LIMIT = 500;
+
+    /**
+     * Schools to pick from: those in scope under the division (or the whole scope), or none when there are more than
+     * {@link #PICKER_LIMIT}: nobody scrolls through 20 000 schools.
+     */
+    public List<School> schoolChoices(Scope scope, String divisionCode) {
+        Scope.Sql s = scope.sql("s.path", null);
+        List<Object> params = new ArrayList<>(s.params());
+        String under = "";
+        if (divisionCode != null && !divisionCode.isBlank()) {
+            under = " AND s.path LIKE ?";
+            params.add(Scope.escapeLike(division(divisionCode.strip()).map(Division::path).orElse("/none/")) + "%");
+        }
+        List<School> schools = jdbc.sql("SELECT " + SCHOOL_COLUMNS + ", 0 AS teacher_count FROM school s "
+                        + "JOIN division d ON d.code = s.division_code WHERE s.active AND " + s.clause() + under
+                        + " ORDER BY s.path LIMIT " + (PICKER_LIMIT + 1))
+                .params(params).query(School.class).list();
+        return schools.size() > PICKER_LIMIT ? List.of() : schools;
+    }
+
+    /** Every school in scope (for checking imports), in tree order. */
     public List<School> allSchools(Scope scope) {
         Scope.Sql s = scope.sql("s.path", null);
         return jdbc.sql("SELECT " + SCHOOL_COLUMNS + ", 0 AS teacher_count FROM school s "

@@ -45,7 +45,7 @@ class DirectoryWeb {
                     @RequestHeader(value = "HX-Request", required = false) String htmx) {
         Scope scope = adminScope();
         model.addAttribute("page", teachers.search(query, scope));
-        model.addAttribute("schools", tree.allSchools(scope));
+        model.addAttribute("schools", tree.schoolChoices(scope, query.divisionCode()));
         model.addAttribute("divisions", tree.divisions(scope));
         model.addAttribute("enums", Map.of("titles", Title.values(), "ageBands", AgeBand.values(),
                 "areaClasses", AreaClass.values(), "statuses", TeacherStatus.values(), "sorts", TeacherQuery.Sort.values()));
@@ -120,7 +120,7 @@ class DirectoryWeb {
 
     private String form(Model model, Long id) {
         model.addAttribute("id", id);
-        model.addAttribute("schools", tree.allSchools(adminScope()));
+        model.addAttribute("schools", tree.schoolChoices(adminScope(), null));
         model.addAttribute("titles", Title.values());
         model.addAttribute("statuses", TeacherStatus.values());
         return "directory/teacher-form";

@@ -30,6 +30,7 @@ import org.peiyu.platform.web.NotFoundException;
 import org.peiyu.platform.web.Page;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.MessageSource;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -50,9 +51,10 @@ public class RosterImport {
 
     private static final Logger log = LoggerFactory.getLogger(RosterImport.class);
     private static final int BATCH = 1000;
-    static final List<String> TEACHER_FIELDS = List.of("name", "idCard", "gender", "phone", "staffNo", "schoolCode",
+    /** The columns of each kind of roster, by field code; a code is also accepted as a column header. */
+    public static final List<String> TEACHER_COLUMNS = List.of("name", "idCard", "gender", "phone", "staffNo", "schoolCode",
             "subjects", "grades", "title", "post", "birthDate", "teachingSince", "status");
-    static final List<String> SCHOOL_FIELDS = List.of("schoolCode", "schoolName", "divisionCode", "type", "areaClass",
+    public static final List<String> SCHOOL_COLUMNS = List.of("schoolCode", "schoolName", "divisionCode", "type", "areaClass",
             "address");
 
     private final JdbcClient jdbc;
@@ -69,7 +71,7 @@ public class RosterImport {
 
     RosterImport(JdbcClient jdbc, JdbcTemplate jdbcTemplate, TransactionTemplate tx, PersonalData pii,
                  TeacherValidator validator, Labels labels, DirectoryTree tree, AuditLog audit, MessageSource messages,
-                 TaskExecutor executor) {
+                 @Qualifier("applicationTaskExecutor") TaskExecutor executor) {
         this.jdbc = jdbc;
         this.jdbcTemplate = jdbcTemplate;
         this.tx = tx;
@@ -274,7 +276,7 @@ public class RosterImport {
         private final LocalDate today = LocalDate.now();
 
         TeacherChecker(long jobId, Scope scope) {
-            super(jobId, scope, TEACHER_FIELDS);
+            super(jobId, scope, TEACHER_COLUMNS);
             for (School s : tree.allSchools(scope)) {
                 schools.put(s.code(), new long[] {s.id()});
             }
@@ -368,7 +370,7 @@ public class RosterImport {
         private final Map<String, Integer> seen = new HashMap<>();
 
         SchoolChecker(long jobId, Scope scope) {
-            super(jobId, scope, SCHOOL_FIELDS);
+            super(jobId, scope, SCHOOL_COLUMNS);
         }
 
         @Override
@@ -459,6 +461,8 @@ public class RosterImport {
                 jdbc.sql("""
                         UPDATE import_job SET status = 'DONE', inserted = ?, updated = ?, unchanged = ?, finished_at = now()
                         WHERE id = ?""").params(counts[0], counts[1], valid - counts[0] - counts[1], jobId).update();
+                // applied rows live on in the directory; only the problem rows stay, for the report
+                jdbc.sql("DELETE FROM import_row WHERE job_id = ? AND problems IS NULL").param(jobId).update();
                 audit.record(accountId, actor, "import.apply", "import_job", jobId, null,
                         kind + ": " + counts[0] + " new, " + counts[1] + " updated");
             });
@@ -528,6 +532,15 @@ public class RosterImport {
         jdbc.sql("UPDATE teacher t SET path = s.path FROM school s WHERE t.school_id = s.id AND t.path <> s.path "
                 + "AND s.code IN (SELECT code FROM import_row WHERE job_id = ?)").param(jobId).update();
         return counts;
+    }
+
+    /** Imports hold personal data in staging rows: they are kept for 30 days, then removed with their rows. */
+    @org.springframework.scheduling.annotation.Scheduled(cron = "0 17 3 * * *")
+    public void purgeOld() {
+        int n = jdbc.sql("DELETE FROM import_job WHERE created_at < now() - interval '30 days'").update();
+        if (n > 0) {
+            log.info("Purged {} imports older than 30 days", n);
+        }
     }
 
     // ---- reading ---------------------------------------------------------------------------------------------
@@ -601,7 +614,7 @@ public class RosterImport {
 
     /** An empty template with the column headers in the user's language. */
     public void template(Kind kind, Locale locale, OutputStream out) throws IOException {
-        List<String> fields = kind == Kind.TEACHERS ? TEACHER_FIELDS : SCHOOL_FIELDS;
+        List<String> fields = kind == Kind.TEACHERS ? TEACHER_COLUMNS : SCHOOL_COLUMNS;
         try (XlsxExport x = new XlsxExport(out, msg("import.kind." + kind, locale),
                 fields.stream().map(f -> msg("import.column." + f, locale)).toList())) {
             // headers only: a sample row would be imported by whoever forgets to delete it

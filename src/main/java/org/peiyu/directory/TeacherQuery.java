@@ -27,6 +27,11 @@ public record TeacherQuery(String text, Long schoolId, String divisionCode, Stri
         page = page == null ? 1 : Math.max(1, Math.min(page, MAX_ROWS / size));
     }
 
+    /** True when only units and status narrow the list, so the head counts answer its total. */
+    boolean onlyUnits() {
+        return text == null && subject == null && title == null && ageBand == null && areaClass == null;
+    }
+
     public static TeacherQuery all() {
         return new TeacherQuery(null, null, null, null, null, null, null, null, Sort.NAME, 1, 20);
     }

@@ -55,13 +55,46 @@ public class Teachers {
         List<Object> params = new ArrayList<>();
         String where = where(q, scope, params);
         String from = " FROM teacher t JOIN school s ON s.id = t.school_id WHERE ";
-        long total = jdbc.sql("SELECT count(*)" + from + where).params(params).query(Long.class).single();
+        long total;
+        boolean capped = false;
+        if (q.onlyUnits() && scope.ownTeacherId() == null) {
+            total = headcount(q, scope);
+        } else {
+            // exact up to the deepest page served; beyond that "10 000+" says enough and costs no full scan
+            total = jdbc.sql("SELECT count(*) FROM (SELECT 1" + from + where + " LIMIT " + (TeacherQuery.MAX_ROWS + 1)
+                    + ") c").params(params).query(Long.class).single();
+            if (total > TeacherQuery.MAX_ROWS) {
+                total = TeacherQuery.MAX_ROWS;
+                capped = true;
+            }
+        }
         params.add(q.size());
         params.add((long) (q.page() - 1) * q.size());
         List<TeacherRow> items = jdbc.sql("SELECT " + ROW_COLUMNS + from + where + " ORDER BY " + q.sort().sql
                         + " LIMIT ? OFFSET ?")
                 .params(params).query(Teachers::row).list();
-        return new Page<>(items, total, q.page(), q.size());
+        return new Page<>(items, total, q.page(), q.size(), capped);
+    }
+
+    /** Teachers in scope by status, division and school, from the head counts the triggers keep. */
+    private long headcount(TeacherQuery q, Scope scope) {
+        Scope.Sql s = scope.sql("s.path", null);
+        List<Object> params = new ArrayList<>(s.params());
+        StringBuilder w = new StringBuilder(s.clause());
+        if (q.status() != null) {
+            w.append(" AND h.status = ?");
+            params.add(q.status().name());
+        }
+        if (q.schoolId() != null) {
+            w.append(" AND h.school_id = ?");
+            params.add(q.schoolId());
+        }
+        if (q.divisionCode() != null) {
+            w.append(" AND s.path LIKE ?");
+            params.add(Scope.escapeLike(tree.division(q.divisionCode()).map(Division::path).orElse("/none/")) + "%");
+        }
+        return jdbc.sql("SELECT COALESCE(sum(h.teachers), 0) FROM school_headcount h JOIN school s ON s.id = h.school_id"
+                + " WHERE " + w).params(params).query(Long.class).single();
     }
 
     private String where(TeacherQuery q, Scope scope, List<Object> params) {
@@ -136,7 +169,7 @@ public class Teachers {
                             TeacherRow r = row(rs, 0);
                             try {
                                 x.row(Arrays.asList(r.name(), label(m, r.gender()), r.idCardMasked(), r.staffNo(),
-                                        r.schoolName(), String.join("、", r.subjects()), label(m, r.title()),
+                                        r.schoolName(), String.join(m.apply("list.separator"), r.subjects()), label(m, r.title()),
                                         r.birthDate(), label(m, r.status()), label(m, r.areaClass())));
                             } catch (IOException e) {
                                 throw new java.io.UncheckedIOException(e);

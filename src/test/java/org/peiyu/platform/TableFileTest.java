@@ -34,6 +34,12 @@ class TableFileTest {
     }
 
     @Test
+    void readsUtf16WithByteOrderMark() throws Exception {
+        byte[] utf16 = ("\uFEFF姓名,学校\r\n王五,第二中学\r\n").getBytes(StandardCharsets.UTF_16LE);
+        assertThat(read(utf16)).containsExactly(List.of("姓名", "学校"), List.of("王五", "第二中学"));
+    }
+
+    @Test
     void quotedFieldsMayHoldQuotesAndLineBreaks() throws Exception {
         assertThat(read("a,\"say \"\"hi\"\"\nthere\"\nb,c".getBytes(StandardCharsets.UTF_8)))
                 .containsExactly(List.of("a", "say \"hi\"\nthere"), List.of("b", "c"));

@@ -30,13 +30,15 @@ class EmbeddedDatabaseConfig {
     @Bean
     DataSource dataSource(@Value("${peiyu.embedded-db.data-dir}") String dataDir,
                           @Value("${peiyu.embedded-db.clean:false}") boolean clean,
-                          @Value("${peiyu.embedded-db.pool-size:10}") int poolSize) {
+                          @Value("${peiyu.embedded-db.pool-size:10}") int poolSize,
+                          @Value("${spring.datasource.hikari.connection-init-sql:}") String initSql) {
         EmbeddedPostgres pg = start(new File(dataDir).getAbsoluteFile(), clean);
         HikariDataSource ds = new HikariDataSource();
         ds.setJdbcUrl(pg.getJdbcUrl("postgres", "postgres") + "&reWriteBatchedInserts=true");
         ds.setUsername("postgres");
         ds.setMaximumPoolSize(poolSize);
         ds.setPoolName("peiyu-embedded");
+        ds.setConnectionInitSql(initSql);
         return ds;
     }
 

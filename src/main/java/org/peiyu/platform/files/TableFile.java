@@ -14,7 +14,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -26,7 +25,7 @@ import org.dhatim.fastexcel.reader.Sheet;
 import org.peiyu.platform.web.BadInputException;
 
 /**
- * Reads an uploaded table (.xlsx or .csv in UTF-8 or GBK/GB18030) row by row without holding it in memory. The kind
+ * Reads an uploaded table (.xlsx, or .csv in UTF-8, GBK/GB18030 or UTF-16 with a byte-order mark) row by row without holding it in memory. The kind
  * is decided by the content, never by the file name, so a renamed program or an old .xls is refused by name.
  */
 public final class TableFile {
@@ -69,6 +68,9 @@ public final class TableFile {
         }
         if (startsWith(head, 0xD0, 0xCF, 0x11, 0xE0)) {
             throw new BadInputException("file", "file.error.oldExcel");
+        }
+        if (startsWith(head, 0xFF, 0xFE) || startsWith(head, 0xFE, 0xFF)) {
+            return Format.CSV; // UTF-16 with a byte-order mark, as Excel's "Unicode text" saves it
         }
         for (byte b : head) {
             if (b == 0) {
@@ -113,6 +115,8 @@ public final class TableFile {
         Charset charset = charsetOf(head);
         if (startsWith(head, 0xEF, 0xBB, 0xBF)) {
             in.skipNBytes(3);
+        } else if (charset != StandardCharsets.UTF_8 && charset != GB18030) {
+            in.skipNBytes(2);
         }
         CharsetDecoder decoder = charset.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
@@ -128,6 +132,12 @@ public final class TableFile {
     static Charset charsetOf(byte[] head) {
         if (startsWith(head, 0xEF, 0xBB, 0xBF)) {
             return StandardCharsets.UTF_8;
+        }
+        if (startsWith(head, 0xFF, 0xFE)) {
+            return StandardCharsets.UTF_16LE;
+        }
+        if (startsWith(head, 0xFE, 0xFF)) {
+            return StandardCharsets.UTF_16BE;
         }
         int end = head.length;
         // do not judge a multi-byte sequence cut off by the sniff window
@@ -234,9 +244,5 @@ public final class TableFile {
     /** True when every cell is blank. */
     public static boolean blank(List<String> cells) {
         return cells.stream().allMatch(s -> s == null || s.isBlank());
-    }
-
-    static List<String> list(String... cells) {
-        return Arrays.asList(cells);
     }
 }

@@ -10,7 +10,10 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.BindException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.servlet.ModelAndView;
@@ -44,6 +47,19 @@ class ErrorHandling {
         return answer;
     }
 
+    /** A query or form value of the wrong type (a page that is not a number, an unknown filter value). */
+    @ExceptionHandler({BindException.class, MethodArgumentTypeMismatchException.class})
+    Object badParameter(Exception e, HttpServletRequest request, HttpServletResponse response) {
+        String field = e instanceof BindException b && b.getFieldError() != null ? b.getFieldError().getField()
+                : e instanceof MethodArgumentTypeMismatchException m ? m.getName() : "?";
+        return answer(request, response, HttpStatus.BAD_REQUEST, msg("error.badParameter", field), field);
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    Object unreadable(HttpServletRequest request, HttpServletResponse response) {
+        return answer(request, response, HttpStatus.BAD_REQUEST, msg("error.unreadableBody"), null);
+    }
+
     @ExceptionHandler(MaxUploadSizeExceededException.class)
     Object tooLarge(HttpServletRequest request, HttpServletResponse response) {
         return answer(request, response, HttpStatus.CONTENT_TOO_LARGE, msg("error.tooLarge"), "file");
@@ -59,7 +75,7 @@ class ErrorHandling {
             return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
         }
         response.setStatus(status.value());
-        return new ModelAndView("error", Map.of("status", status.value(), "message", message), status);
+        return new ModelAndView("error", Map.of("status", status.value(), "problem", message), status);
     }
 
     static boolean isApi(HttpServletRequest request) {
