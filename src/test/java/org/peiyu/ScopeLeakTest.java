@@ -81,7 +81,7 @@ class ScopeLeakTest extends PlatformTest {
         return List.of(get("/teachers/{id}", id), get("/teachers/{id}/edit", id),
                 post("/teachers/{id}/reveal", id).with(csrf()),
                 post("/teachers/{id}/status", id).param("status", "LEFT").with(csrf()),
-                post("/teachers/{id}/transfer", id).param("toSchoolId", "1").with(csrf()),
+                post("/teachers/{id}/transfer", id).param("toSchoolCode", "3990101001").with(csrf()),
                 post("/teachers/{id}/edit", id).param("name", "x").with(csrf()),
                 get("/api/v1/teachers/{id}", id),
                 post("/api/v1/teachers/{id}/transfer", id).contentType("application/json").content("{\"toSchoolId\":1}"),

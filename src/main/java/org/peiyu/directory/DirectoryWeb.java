@@ -62,8 +62,9 @@ class DirectoryWeb {
 
     @GetMapping("/teachers/{id}")
     String teacher(@PathVariable long id, Model model) {
-        model.addAttribute("t", teachers.get(id, CurrentUser.scope()));
-        model.addAttribute("canEdit", CurrentUser.scope().covers(((TeacherDetail) model.getAttribute("t")).path()));
+        TeacherDetail t = teachers.get(id, CurrentUser.scope());
+        model.addAttribute("t", t);
+        model.addAttribute("canEdit", CurrentUser.scope().covers(t.path()));
         model.addAttribute("statuses", TeacherStatus.values());
         return "directory/teacher";
     }
@@ -127,12 +128,15 @@ class DirectoryWeb {
     }
 
     @PostMapping("/teachers/{id}/transfer")
-    String transfer(@PathVariable long id, @RequestParam(required = false) Long toSchoolId,
+    String transfer(@PathVariable long id, @RequestParam(required = false) String toSchoolCode,
                     @RequestParam(required = false) String reason, RedirectAttributes redirect) {
         try {
-            if (toSchoolId == null) {
-                throw new BadInputException("toSchoolId", "error.required");
+            String code = Text.clean(toSchoolCode);
+            if (code == null) {
+                throw new BadInputException("toSchoolCode", "error.required");
             }
+            long toSchoolId = tree.schoolByCode(code).filter(s -> adminScope().covers(s.path())).map(School::id)
+                    .orElseThrow(() -> new BadInputException("toSchoolCode", "teacher.error.unknownSchool", code));
             teachers.transfer(id, toSchoolId, reason, adminScope());
             redirect.addFlashAttribute("notice", "teacher.transferred");
         } catch (BadInputException e) {

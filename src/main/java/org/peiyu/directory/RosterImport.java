@@ -213,17 +213,13 @@ public class RosterImport {
             }
         }
 
-        String problemsJson(BadInputException.Collector c, BadInputException.Problem... more) {
-            List<Map<String, Object>> list = new ArrayList<>();
-            try {
-                c.throwIfAny();
-            } catch (BadInputException e) {
-                for (BadInputException.Problem p : e.problems()) {
-                    list.add(Map.of("field", p.field(), "key", p.messageKey(), "args",
-                            Arrays.stream(p.args()).map(String::valueOf).toList()));
-                }
+        /** The row's problems as stored: a JSON array of {field, key, args}, or null for a valid row. */
+        String problemsJson(BadInputException.Collector c) {
+            if (c.isEmpty()) {
+                return null;
             }
-            return list.isEmpty() ? null : json.writeValueAsString(list);
+            return json.writeValueAsString(c.problems().stream().map(p -> Map.of("field", p.field(), "key",
+                    p.messageKey(), "args", Arrays.stream(p.args()).map(String::valueOf).toList())).toList());
         }
 
         abstract Object[] check(int rowNo, Map<String, String> values, BadInputException.Collector problems);

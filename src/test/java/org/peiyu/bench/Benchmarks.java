@@ -1,7 +1,5 @@
 package org.peiyu.bench;
 
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -12,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -285,13 +282,5 @@ public final class Benchmarks {
     }
 
     private Benchmarks() {
-    }
-
-    static List<String> lines(BufferedReader r) throws IOException {
-        List<String> out = new ArrayList<>();
-        for (String l; (l = r.readLine()) != null; ) {
-            out.add(l);
-        }
-        return out;
     }
 }

@@ -105,6 +105,35 @@ class DirectoryWebTest extends PlatformTest {
     }
 
     @Test
+    void aTransferKeepsTheHistoryAndAnUnknownSchoolIsNamed() throws Exception {
+        String body = "99010119910909" + "881";
+        long id = teachers.create(new TeacherInput("调动测试", body + IdCardNumber.checkChar(body), null, null, "M1",
+                "3990101001", "语文", null, null, null, null, null, null), Scope.ALL);
+        var district = account("district");
+        var bad = mvc.perform(post("/teachers/{id}/transfer", id).param("toSchoolCode", "3990102001")
+                .with(csrf()).with(user(district))).andReturn();
+        assertThat(bad.getFlashMap().get("problems")).asString().contains("toSchoolCode");
+        mvc.perform(post("/teachers/{id}/transfer", id).param("toSchoolCode", "3990101003").param("reason", "支教")
+                .with(csrf()).with(user(district)));
+        TeacherDetail t = teachers.get(id, Scope.ALL);
+        assertThat(t.schoolCode()).isEqualTo("3990101003");
+        assertThat(t.transfers()).singleElement().satisfies(x -> {
+            assertThat(x.reason()).isEqualTo("支教");
+            assertThat(x.byActor()).isEqualTo("district");
+        });
+        // the school admin of the old school no longer sees the teacher
+        assertThat(mvc.perform(get("/teachers/{id}", id).with(user(account("school")))).andReturn().getResponse()
+                .getStatus()).isEqualTo(404);
+    }
+
+    @Test
+    void aBadFilterValueIsNamed() throws Exception {
+        var r = mvc.perform(get("/teachers").param("title", "PROFESSOR").with(user(account("district")))).andReturn();
+        assertThat(r.getResponse().getStatus()).isEqualTo(400);
+        assertThat(r.getResponse().getContentAsString()).contains("参数“title”的取值无效");
+    }
+
+    @Test
     void templatesCarryTheHeadersTheImportReads() throws Exception {
         byte[] xlsx = mvc.perform(get("/imports/template/teachers.xlsx").with(user(account("school")))).andReturn()
                 .getResponse().getContentAsByteArray();

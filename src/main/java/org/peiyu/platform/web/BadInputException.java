@@ -42,7 +42,7 @@ public class BadInputException extends RuntimeException {
 
     /** Collects problems and throws them together, so a form shows every mistake at once. */
     public static final class Collector {
-        private final java.util.ArrayList<Problem> problems = new java.util.ArrayList<>();
+        private final List<Problem> problems = new java.util.ArrayList<>();
 
         public void add(String field, String messageKey, Object... args) {
             problems.add(new Problem(field, messageKey, args));
@@ -50,6 +50,10 @@ public class BadInputException extends RuntimeException {
 
         public boolean isEmpty() {
             return problems.isEmpty();
+        }
+
+        public List<Problem> problems() {
+            return List.copyOf(problems);
         }
 
         public void throwIfAny() {
