@@ -112,7 +112,7 @@ class DirectoryWebTest extends PlatformTest {
         var district = account("district");
         var bad = mvc.perform(post("/teachers/{id}/transfer", id).param("toSchoolCode", "3990102001")
                 .with(csrf()).with(user(district))).andReturn();
-        assertThat(bad.getFlashMap().get("problems")).asString().contains("toSchoolCode");
+        assertThat(String.valueOf(bad.getFlashMap().get("problems"))).contains("toSchoolCode");
         mvc.perform(post("/teachers/{id}/transfer", id).param("toSchoolCode", "3990101003").param("reason", "支教")
                 .with(csrf()).with(user(district)));
         TeacherDetail t = teachers.get(id, Scope.ALL);

@@ -9,7 +9,7 @@ import java.util.List;
 public class BadInputException extends RuntimeException {
 
     /** One problem with one field. */
-    public record Problem(String field, String messageKey, Object... args) {
+    public record Problem(String field, String messageKey, Object... args) implements java.io.Serializable {
     }
 
     private final transient List<Problem> problems;
