@@ -7,6 +7,8 @@ CREATE TABLE import_job (
                    CHECK (status IN ('CHECKING', 'READY', 'APPLYING', 'DONE', 'FAILED')),
     account_id     BIGINT      NOT NULL,
     scope_paths    TEXT[]      NOT NULL, -- the uploader's scope ('{}' = everything), fixed at upload
+    bytes_total    BIGINT      NOT NULL DEFAULT 0, -- size of the upload, for the progress bar
+    bytes_read     BIGINT      NOT NULL DEFAULT 0,
     total_rows     INT         NOT NULL DEFAULT 0,
     error_rows     INT         NOT NULL DEFAULT 0,
     inserted       INT         NOT NULL DEFAULT 0,

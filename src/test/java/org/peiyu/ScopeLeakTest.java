@@ -139,6 +139,19 @@ class ScopeLeakTest extends PlatformTest {
                     (n, row) -> cells.addAll(row));
             assertThat(cells).doesNotContain(name);
         }
+        // every other export of the admin's lists holds nothing outside either
+        for (String export : List.of("/schools/export", "/admin/audit/export", "/admin/accounts/export",
+                "/pre-service/export")) {
+            var response = mvc.perform(get(export).with(user(account(account)))).andReturn().getResponse();
+            if (account.equals("school") && export.equals("/pre-service/export")) {
+                assertThat(response.getStatus()).isEqualTo(200); // a school admin's scope holds no student teachers
+            }
+            List<String> cells = new ArrayList<>();
+            org.peiyu.platform.files.TableFile.read(new java.io.ByteArrayInputStream(response.getContentAsByteArray()),
+                    (n, row) -> cells.addAll(row));
+            assertThat(cells).as(account + " " + export).isNotEmpty()
+                    .noneMatch(c -> c.contains("界外") || names.stream().anyMatch(c::contains));
+        }
         // searching by the full ID-card number of an outsider finds nothing either
         assertThat(mvc.perform(get("/api/v1/teachers").param("text", outsideIdCard).with(user(account(account))))
                 .andReturn().getResponse().getContentAsString()).contains("\"total\":0");
@@ -149,6 +162,22 @@ class ScopeLeakTest extends PlatformTest {
         long visible = teachers.search(new org.peiyu.directory.TeacherQuery(null, null, null, null, null, null, null,
                 org.peiyu.directory.TeacherStatus.ACTIVE, null, 1, 1), account(account).scope()).total();
         assertThat(home).contains("<b>" + String.format("%,d", visible) + "</b>");
+    }
+
+    /** The control for the matrix: the same requests by a system administrator do find the outsiders. */
+    @Test
+    void aSystemAdministratorSeesEverything() throws Exception {
+        var sysadmin = account("sysadmin");
+        assertThat(mvc.perform(get("/teachers/{id}", outside).with(user(sysadmin))).andReturn().getResponse()
+                .getStatus()).isEqualTo(200);
+        assertThat(mvc.perform(get("/api/v1/teachers").param("text", outsideIdCard).with(user(sysadmin))).andReturn()
+                .getResponse().getContentAsString()).contains("\"total\":1").contains(OUTSIDE_NAME);
+        for (String export : List.of("/teachers/export", "/schools/export", "/admin/audit/export")) {
+            List<String> cells = new ArrayList<>();
+            org.peiyu.platform.files.TableFile.read(new java.io.ByteArrayInputStream(mvc.perform(get(export)
+                    .with(user(sysadmin))).andReturn().getResponse().getContentAsByteArray()), (n, row) -> cells.addAll(row));
+            assertThat(cells).as(export).anyMatch(c -> c.contains("界外"));
+        }
     }
 
     @Test

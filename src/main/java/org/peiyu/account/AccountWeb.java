@@ -166,6 +166,24 @@ class AccountWeb {
         }
     }
 
+    @GetMapping("/admin/accounts/export")
+    void export(@RequestParam(required = false) String q, HttpServletResponse response) throws IOException {
+        requireAdmin();
+        var locale = org.springframework.context.i18n.LocaleContextHolder.getLocale();
+        java.util.function.Function<String, String> m = key -> messages.getMessage(key, null, key, locale);
+        response.setContentType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        response.setHeader("Content-Disposition", "attachment; filename=\"accounts.xlsx\"");
+        try (XlsxExport x = new XlsxExport(response.getOutputStream(), m.apply("nav.accounts"),
+                List.of(m.apply("login.username"), m.apply("account.displayName"), m.apply("account.grants"),
+                        m.apply("account.lastSignIn"), m.apply("account.state")))) {
+            for (Accounts.AccountRow a : accounts.list(CurrentUser.scope(), q)) {
+                x.row(java.util.Arrays.asList(a.username(), a.displayName(), a.grants(),
+                        a.lastSignIn() == null ? null : a.lastSignIn().toLocalDateTime().toString(),
+                        m.apply(!a.enabled() ? "account.disabled" : a.locked() ? "account.locked" : "account.active")));
+            }
+        }
+    }
+
     @PostMapping("/admin/accounts/{id}/reset")
     String reset(@PathVariable long id, RedirectAttributes redirect) {
         requireAdmin();

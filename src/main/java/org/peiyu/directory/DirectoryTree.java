@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.peiyu.platform.audit.AuditLog;
+import org.peiyu.platform.files.XlsxExport;
 import org.peiyu.platform.security.Scope;
 import org.peiyu.platform.web.BadInputException;
 import org.peiyu.platform.web.NotFoundException;
@@ -20,13 +21,19 @@ public class DirectoryTree {
     static final String SCHOOL_COLUMNS = """
             s.id, s.code, s.name, s.division_code, d.name AS division_name, s.type, s.area_class, s.address, s.path,
             s.active""";
+    private static final String ACTIVE_TEACHERS = """
+            COALESCE((SELECT h.teachers FROM school_headcount h WHERE h.school_id = s.id AND h.status = 'ACTIVE'), 0)
+              AS teacher_count""";
 
     private final JdbcClient jdbc;
     private final AuditLog audit;
 
-    DirectoryTree(JdbcClient jdbc, AuditLog audit) {
+    private final org.springframework.context.MessageSource messages;
+
+    DirectoryTree(JdbcClient jdbc, AuditLog audit, org.springframework.context.MessageSource messages) {
         this.jdbc = jdbc;
         this.audit = audit;
+        this.messages = messages;
     }
 
     public Optional<Division> division(String code) {
@@ -125,9 +132,8 @@ public class DirectoryTree {
     }
 
     public School school(long id, Scope scope) {
-        School s = jdbc.sql("SELECT " + SCHOOL_COLUMNS + ", (SELECT count(*) FROM teacher t WHERE t.school_id = s.id "
-                        + "AND t.status = 'ACTIVE') AS teacher_count FROM school s JOIN division d ON d.code = s.division_code "
-                        + "WHERE s.id = ?")
+        School s = jdbc.sql("SELECT " + SCHOOL_COLUMNS + ", " + ACTIVE_TEACHERS
+                        + " FROM school s JOIN division d ON d.code = s.division_code WHERE s.id = ?")
                 .param(id).query(School.class).optional().orElseThrow(NotFoundException::new);
         if (!scope.covers(s.path())) {
             throw new NotFoundException();
@@ -148,12 +154,43 @@ public class DirectoryTree {
         long total = jdbc.sql("SELECT count(*) FROM school s WHERE " + where).params(params).query(Long.class).single();
         params.add(q.size());
         params.add((long) (q.page() - 1) * q.size());
-        List<School> items = jdbc.sql("SELECT " + SCHOOL_COLUMNS + ", (SELECT count(*) FROM teacher t "
-                        + "WHERE t.school_id = s.id AND t.status = 'ACTIVE') AS teacher_count "
-                        + "FROM school s JOIN division d ON d.code = s.division_code WHERE " + where
+        List<School> items = jdbc.sql("SELECT " + SCHOOL_COLUMNS + ", " + ACTIVE_TEACHERS
+                        + " FROM school s JOIN division d ON d.code = s.division_code WHERE " + where
                         + " ORDER BY s.path, s.name LIMIT ? OFFSET ?")
                 .params(params).query(School.class).list();
         return new Page<>(items, total, q.page(), q.size());
+    }
+
+    /** Streams every school the query finds in scope to .xlsx; the export is audited. */
+    public int exportSchools(SchoolQuery q, Scope scope, java.util.Locale locale, java.io.OutputStream out)
+            throws java.io.IOException {
+        List<Object> params = new ArrayList<>();
+        String where = schoolWhere(q, scope, params);
+        java.util.function.Function<String, String> m = key -> messages.getMessage(key, null, key, locale);
+        int[] count = {0};
+        try (XlsxExport x = new XlsxExport(out, m.apply("nav.schools"), List.of(m.apply("school.code"),
+                m.apply("school.name"), m.apply("field.divisionCode"), m.apply("school.type"),
+                m.apply("school.areaClass"), m.apply("school.address"), m.apply("home.activeTeachers"),
+                m.apply("school.state")))) {
+            jdbc.sql("SELECT " + SCHOOL_COLUMNS + ", " + ACTIVE_TEACHERS + " FROM school s JOIN division d "
+                            + "ON d.code = s.division_code WHERE " + where + " ORDER BY s.path")
+                    .params(params)
+                    .query((org.springframework.jdbc.core.RowCallbackHandler) rs -> {
+                        try {
+                            x.row(java.util.Arrays.asList(rs.getString("code"), rs.getString("name"),
+                                    rs.getString("division_name"), m.apply("enum.SchoolType." + rs.getString("type")),
+                                    m.apply("enum.AreaClass." + rs.getString("area_class")), rs.getString("address"),
+                                    rs.getLong("teacher_count"),
+                                    m.apply(rs.getBoolean("active") ? "school.active" : "school.inactive")));
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                        count[0]++;
+                    });
+        }
+        audit.record("school.export", "school", null, scope.all() ? "" : String.join(",", scope.unitPaths()),
+                count[0] + " rows");
+        return count[0];
     }
 
     /** Most schools a picker lists; a wider scope picks a division first. */

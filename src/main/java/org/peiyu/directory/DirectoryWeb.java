@@ -162,11 +162,25 @@ class DirectoryWeb {
         return "directory/schools";
     }
 
+    @GetMapping("/schools/export")
+    void exportSchools(@ModelAttribute SchoolQuery query, HttpServletResponse response) throws IOException {
+        Scope scope = adminScope();
+        response.setContentType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        response.setHeader("Content-Disposition", "attachment; filename=\"schools.xlsx\"");
+        tree.exportSchools(query, scope, LocaleContextHolder.getLocale(), response.getOutputStream());
+    }
+
+    @PostMapping("/schools/{id}/active")
+    String setSchoolActive(@PathVariable long id, @RequestParam boolean active, RedirectAttributes redirect) {
+        tree.setSchoolActive(id, active, adminScope());
+        redirect.addFlashAttribute("notice", "action.saved");
+        return "redirect:/schools/" + id;
+    }
+
     @GetMapping("/schools/{id}")
     String school(@PathVariable long id, Model model) {
         Scope scope = adminScope();
         School s = tree.school(id, scope);
-        model.addAttribute("s", s);
         model.addAttribute("form", new SchoolForm(s.code(), s.name(), s.divisionCode(), s.type(), s.areaClass(),
                 s.address()));
         return schoolForm(model, id);
@@ -193,6 +207,9 @@ class DirectoryWeb {
 
     private String schoolForm(Model model, Long id) {
         model.addAttribute("id", id);
+        if (id != null) {
+            model.addAttribute("s", tree.school(id, adminScope()));
+        }
         model.addAttribute("districts", tree.divisions(adminScope()).stream().filter(d -> d.level() == 3).toList());
         model.addAttribute("types", SchoolType.values());
         model.addAttribute("areaClasses", AreaClass.values());

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.peiyu.platform.audit.AuditLog;
+import org.peiyu.platform.files.XlsxExport;
 import org.peiyu.platform.pii.PersonalData;
 import org.peiyu.platform.security.Scope;
 import org.peiyu.platform.web.BadInputException;
@@ -23,11 +24,15 @@ public class PreServiceTeachers {
     private final DirectoryTree tree;
     private final AuditLog audit;
 
-    PreServiceTeachers(JdbcClient jdbc, PersonalData pii, DirectoryTree tree, AuditLog audit) {
+    private final org.springframework.context.MessageSource messages;
+
+    PreServiceTeachers(JdbcClient jdbc, PersonalData pii, DirectoryTree tree, AuditLog audit,
+                       org.springframework.context.MessageSource messages) {
         this.jdbc = jdbc;
         this.pii = pii;
         this.tree = tree;
         this.audit = audit;
+        this.messages = messages;
     }
 
     /** What a person types; every field still text. */
@@ -50,8 +55,51 @@ public class PreServiceTeachers {
 
     public Page<Row> search(String text, Integer page, Scope scope) {
         int p = page == null ? 1 : Math.max(1, page);
+        List<Object> params = new ArrayList<>();
+        String where = where(text, scope, params);
+        long total = jdbc.sql("SELECT count(*) FROM pre_service_teacher p WHERE " + where).params(params)
+                .query(Long.class).single();
+        params.add(20);
+        params.add((long) (p - 1) * 20);
+        List<Row> rows = jdbc.sql("SELECT " + COLUMNS + " FROM pre_service_teacher p JOIN division d "
+                        + "ON d.code = p.division_code WHERE " + where + " ORDER BY p.name, p.id LIMIT ? OFFSET ?")
+                .params(params).query(Row.class).list();
+        return new Page<>(rows, total, p, 20);
+    }
+
+    /** Every student teacher the search finds in scope, masked, as .xlsx; the export is audited. */
+    public void export(String text, Scope scope, java.util.Locale locale, java.io.OutputStream out)
+            throws java.io.IOException {
+        List<Object> params = new ArrayList<>();
+        String where = where(text, scope, params);
+        java.util.function.Function<String, String> m = key -> messages.getMessage(key, null, key, locale);
+        int[] count = {0};
+        try (XlsxExport x = new XlsxExport(out, m.apply("nav.preService"), List.of(m.apply("field.name"),
+                m.apply("field.gender"), m.apply("field.idCard"), m.apply("field.studentNo"),
+                m.apply("field.university"), m.apply("field.major"), m.apply("field.expectedGraduation"),
+                m.apply("field.divisionCode")))) {
+            jdbc.sql("SELECT " + COLUMNS + " FROM pre_service_teacher p JOIN division d ON d.code = p.division_code "
+                            + "WHERE " + where + " ORDER BY p.name, p.id")
+                    .params(params)
+                    .query((org.springframework.jdbc.core.RowCallbackHandler) rs -> {
+                        try {
+                            x.row(java.util.Arrays.asList(rs.getString("name"),
+                                    m.apply("enum.Gender." + rs.getString("gender")), rs.getString("id_card_masked"),
+                                    rs.getString("student_no"), rs.getString("university"), rs.getString("major"),
+                                    rs.getObject("expected_graduation", LocalDate.class), rs.getString("division_name")));
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                        count[0]++;
+                    });
+        }
+        audit.record("preService.export", "pre_service_teacher", null,
+                scope.all() ? "" : String.join(",", scope.unitPaths()), count[0] + " rows, masked");
+    }
+
+    private String where(String text, Scope scope, List<Object> params) {
         Scope.Sql s = scope.sql("p.path", null);
-        List<Object> params = new ArrayList<>(s.params());
+        params.addAll(s.params());
         String where = s.clause();
         String t = Text.clean(text);
         if (t != null) {
@@ -65,14 +113,7 @@ public class PreServiceTeachers {
                 params.add(t);
             }
         }
-        long total = jdbc.sql("SELECT count(*) FROM pre_service_teacher p WHERE " + where).params(params)
-                .query(Long.class).single();
-        params.add(20);
-        params.add((long) (p - 1) * 20);
-        List<Row> rows = jdbc.sql("SELECT " + COLUMNS + " FROM pre_service_teacher p JOIN division d "
-                        + "ON d.code = p.division_code WHERE " + where + " ORDER BY p.name, p.id LIMIT ? OFFSET ?")
-                .params(params).query(Row.class).list();
-        return new Page<>(rows, total, p, 20);
+        return where;
     }
 
     public Row get(long id, Scope scope) {

@@ -38,6 +38,16 @@ class PreServiceWeb {
         return "directory/pre-service";
     }
 
+    @GetMapping("/pre-service/export")
+    void export(@RequestParam(required = false) String text, jakarta.servlet.http.HttpServletResponse response)
+            throws java.io.IOException {
+        Scope scope = scope();
+        response.setContentType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        response.setHeader("Content-Disposition", "attachment; filename=\"pre-service-teachers.xlsx\"");
+        preService.export(text, scope, org.springframework.context.i18n.LocaleContextHolder.getLocale(),
+                response.getOutputStream());
+    }
+
     @GetMapping("/pre-service/new")
     String newForm(Model model) {
         model.addAttribute("input", PreServiceTeachers.Input.empty());
@@ -73,7 +83,10 @@ class PreServiceWeb {
 
     @GetMapping("/divisions")
     String divisions(Model model) {
-        model.addAttribute("divisions", tree.divisionsWithCounts(scope()));
+        var divisions = tree.divisionsWithCounts(scope());
+        model.addAttribute("divisions", divisions);
+        model.addAttribute("canCreate", scope().all()
+                || divisions.stream().anyMatch(c -> c.inScope() && c.division().level() < 3));
         return "directory/divisions";
     }
 

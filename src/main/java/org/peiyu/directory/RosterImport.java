@@ -85,11 +85,16 @@ public class RosterImport {
     }
 
     /** An import as its uploader sees it. */
-    public record Job(long id, Kind kind, String fileName, String status, int totalRows, int errorRows, int inserted,
-                      int updated, int unchanged, String failureKey, String failureArg, OffsetDateTime createdAt,
-                      OffsetDateTime finishedAt) {
+    public record Job(long id, Kind kind, String fileName, String status, long bytesTotal, long bytesRead,
+                      int totalRows, int errorRows, int inserted, int updated, int unchanged, String failureKey,
+                      String failureArg, OffsetDateTime createdAt, OffsetDateTime finishedAt) {
         public int validRows() {
             return totalRows - errorRows;
+        }
+
+        /** How far the check has read the file, 0-100, or -1 when the size is not known. */
+        public int percentRead() {
+            return bytesTotal <= 0 ? -1 : (int) Math.min(100, bytesRead * 100 / bytesTotal);
         }
     }
 
@@ -108,6 +113,7 @@ public class RosterImport {
                 throw new BadInputException("file", "file.error.empty");
             }
             long id = createJob(kind, fileName, user.accountId(), user.scope());
+            jdbc.sql("UPDATE import_job SET bytes_total = ? WHERE id = ?").params(size, id).update();
             executor.execute(() -> {
                 try (InputStream fileIn = Files.newInputStream(file)) {
                     check(id, fileIn, user.scope());
@@ -145,8 +151,9 @@ public class RosterImport {
     void check(long jobId, InputStream in, Scope scope) {
         Kind kind = Kind.valueOf(jdbc.sql("SELECT kind FROM import_job WHERE id = ?").param(jobId).query(String.class).single());
         Checker checker = kind == Kind.TEACHERS ? new TeacherChecker(jobId, scope) : new SchoolChecker(jobId, scope);
+        checker.source = new CountingInputStream(in);
         try {
-            TableFile.read(in, checker::row);
+            TableFile.read(checker.source, checker::row);
             if (checker.header == null) {
                 throw new BadInputException("file", "import.error.noRows");
             }
@@ -182,6 +189,7 @@ public class RosterImport {
         final Scope scope;
         final List<String> fields;
         Map<String, Integer> header;
+        CountingInputStream source;
         int rows;
         final List<Object[]> batch = new ArrayList<>();
 
@@ -209,7 +217,8 @@ public class RosterImport {
                 flush();
             }
             if (rows % 5000 == 0) {
-                jdbc.sql("UPDATE import_job SET total_rows = ? WHERE id = ?").params(rows, jobId).update();
+                jdbc.sql("UPDATE import_job SET total_rows = ?, bytes_read = ? WHERE id = ?")
+                        .params(rows, source.count, jobId).update();
             }
         }
 
@@ -434,6 +443,33 @@ public class RosterImport {
         }
     }
 
+    /** Counts the bytes the reader has taken, for the progress bar. */
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        volatile long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+    }
+
     // ---- apply -----------------------------------------------------------------------------------------------
 
     /** Applies the valid rows of a checked import, in the background. */
@@ -553,14 +589,14 @@ public class RosterImport {
 
     Job job(long jobId) {
         return jdbc.sql("""
-                        SELECT id, kind, file_name, status, total_rows, error_rows, inserted, updated, unchanged,
+                        SELECT id, kind, file_name, status, bytes_total, bytes_read, total_rows, error_rows, inserted, updated, unchanged,
                           failure_key, failure_arg, created_at, finished_at FROM import_job WHERE id = ?""")
                 .param(jobId).query(Job.class).optional().orElseThrow(NotFoundException::new);
     }
 
     public List<Job> recent(PeiyuUser user) {
         return jdbc.sql("""
-                        SELECT id, kind, file_name, status, total_rows, error_rows, inserted, updated, unchanged,
+                        SELECT id, kind, file_name, status, bytes_total, bytes_read, total_rows, error_rows, inserted, updated, unchanged,
                           failure_key, failure_arg, created_at, finished_at FROM import_job WHERE account_id = ?
                         ORDER BY created_at DESC LIMIT 20""")
                 .param(user.accountId()).query(Job.class).list();
