@@ -58,11 +58,12 @@ class RosterImportTest extends PlatformTest {
                 + "钱七," + good + ",男,,X104," + SCHOOL + ",语文,,\n" // duplicate of row 2
                 + "孙八," + id("19900101", 203) + ",男,12345,X105," + SCHOOL + ",语文,教授,昨天\n" // phone, title, date
                 + "周九," + id("19920202", 302) + ",女,,X106," + SCHOOL + ",英语,二级,40422\n" // Excel serial date
+                + ",110105194913310028,女,,X107," + SCHOOL + ",语文,,\n" // no name; impossible birth date
                 + ",,,,,,,,\n"; // blank row: skipped
         RosterImport.Job job = run(csv, StandardCharsets.UTF_8, "school");
         assertThat(job.status()).isEqualTo("DONE");
-        assertThat(job.totalRows()).isEqualTo(6);
-        assertThat(job.errorRows()).isEqualTo(4);
+        assertThat(job.totalRows()).isEqualTo(7);
+        assertThat(job.errorRows()).isEqualTo(5);
         assertThat(job.inserted()).isEqualTo(2);
         List<String> p = problems(job.id());
         assertThat(p).contains("3|学校标识码|学校“9999999999”不存在或不在您的管理范围内。",
@@ -70,7 +71,9 @@ class RosterImportTest extends PlatformTest {
                 "5|身份证号|与文件第 2 行重复。",
                 "6|手机号|手机号应为 11 位手机号或带区号的固定电话。",
                 "6|职称|无法识别的取值“教授”。",
-                "6|从教日期|无法识别的日期“昨天”，请写成 1985-03-02。");
+                "6|从教日期|无法识别的日期“昨天”，请写成 1985-03-02。",
+                "8|姓名|必填。",
+                "8|身份证号|身份证号中的出生日期无效。");
         long id = teachers.idByIdCard(id("19920202", 302)).orElseThrow();
         assertThat(teachers.get(id, account("sysadmin").scope()).teachingSince()).hasToString("2010-09-01");
     }
