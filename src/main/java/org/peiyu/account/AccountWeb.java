@@ -119,7 +119,7 @@ class AccountWeb {
 
     @GetMapping("/admin/accounts")
     String list(@RequestParam(required = false) String q, Model model) {
-        requireAdmin();
+        CurrentUser.adminScope();
         model.addAttribute("accounts", accounts.list(CurrentUser.scope(), q));
         model.addAttribute("q", q);
         model.addAttribute("roles", creatableRoles());
@@ -131,7 +131,7 @@ class AccountWeb {
                   @RequestParam(required = false) String password, @RequestParam(required = false) Role role,
                   @RequestParam(required = false) String unitCode, @RequestParam(required = false) Long teacherId,
                   Model model, RedirectAttributes redirect) {
-        requireAdmin();
+        CurrentUser.adminScope();
         try {
             accounts.create(username, displayName, password, role, unitCode, teacherId, CurrentUser.scope());
         } catch (BadInputException e) {
@@ -150,13 +150,11 @@ class AccountWeb {
     @PostMapping("/admin/accounts/teachers")
     void bulkTeachers(@RequestParam(required = false) String unitCode, HttpServletRequest request,
                       HttpServletResponse response) throws IOException {
-        requireAdmin();
+        CurrentUser.adminScope();
         List<Accounts.Credential> created = accounts.createTeacherAccounts(unitCode, CurrentUser.scope());
         var locale = org.springframework.context.i18n.LocaleContextHolder.getLocale();
-        response.setContentType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-        response.setHeader("Content-Disposition", "attachment; filename=\"teacher-accounts.xlsx\"");
-        response.setHeader("Cache-Control", "no-store");
-        try (XlsxExport x = new XlsxExport(response.getOutputStream(), "accounts",
+        var out = XlsxExport.attachment(response, "teacher-accounts.xlsx");
+        try (XlsxExport x = new XlsxExport(out, "accounts",
                 List.of(messages.getMessage("login.username", null, locale),
                         messages.getMessage("teacher.name", null, locale),
                         messages.getMessage("account.firstPassword", null, locale)))) {
@@ -168,16 +166,17 @@ class AccountWeb {
 
     @GetMapping("/admin/accounts/export")
     void export(@RequestParam(required = false) String q, HttpServletResponse response) throws IOException {
-        requireAdmin();
+        CurrentUser.adminScope();
         var locale = org.springframework.context.i18n.LocaleContextHolder.getLocale();
         java.util.function.Function<String, String> m = key -> messages.getMessage(key, null, key, locale);
-        response.setContentType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-        response.setHeader("Content-Disposition", "attachment; filename=\"accounts.xlsx\"");
-        try (XlsxExport x = new XlsxExport(response.getOutputStream(), m.apply("nav.accounts"),
+        var out = XlsxExport.attachment(response, "accounts.xlsx");
+        try (XlsxExport x = new XlsxExport(out, m.apply("nav.accounts"),
                 List.of(m.apply("login.username"), m.apply("account.displayName"), m.apply("account.grants"),
                         m.apply("account.lastSignIn"), m.apply("account.state")))) {
             for (Accounts.AccountRow a : accounts.list(CurrentUser.scope(), q)) {
-                x.row(java.util.Arrays.asList(a.username(), a.displayName(), a.grants(),
+                String grants = a.grants().stream().map(g -> m.apply("role." + g.role())
+                        + (g.unitName() == null ? "" : " " + g.unitName())).collect(java.util.stream.Collectors.joining(", "));
+                x.row(java.util.Arrays.asList(a.username(), a.displayName(), grants,
                         a.lastSignIn() == null ? null : a.lastSignIn().toLocalDateTime().toString(),
                         m.apply(!a.enabled() ? "account.disabled" : a.locked() ? "account.locked" : "account.active")));
             }
@@ -186,14 +185,14 @@ class AccountWeb {
 
     @PostMapping("/admin/accounts/{id}/reset")
     String reset(@PathVariable long id, RedirectAttributes redirect) {
-        requireAdmin();
+        CurrentUser.adminScope();
         redirect.addFlashAttribute("resetPassword", accounts.resetPassword(id, CurrentUser.scope()));
         return "redirect:/admin/accounts";
     }
 
     @PostMapping("/admin/accounts/{id}/enabled")
     String enable(@PathVariable long id, @RequestParam boolean enabled) {
-        requireAdmin();
+        CurrentUser.adminScope();
         accounts.setEnabled(id, enabled, CurrentUser.scope());
         return "redirect:/admin/accounts";
     }
@@ -208,11 +207,6 @@ class AccountWeb {
                 Role.TEACHER);
     }
 
-    private static void requireAdmin() {
-        if (!CurrentUser.scope().isAdmin()) {
-            throw new org.peiyu.platform.web.NotFoundException();
-        }
-    }
 }
 
 @Configuration(proxyBeanMethods = false)

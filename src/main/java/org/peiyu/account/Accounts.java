@@ -3,7 +3,9 @@ package org.peiyu.account;
 import java.security.SecureRandom;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.peiyu.directory.DirectoryTree;
 import org.peiyu.directory.TeacherDetail;
@@ -193,18 +195,38 @@ public class Accounts {
             params.add(like);
             params.add(like);
         }
-        return jdbc.sql("""
+        List<Object[]> rows = jdbc.sql("""
                         SELECT a.id, a.username, a.display_name, a.enabled,
-                               a.locked_until IS NOT NULL AND a.locked_until > now() AS locked, a.last_sign_in,
-                               (SELECT string_agg(g.role || COALESCE(':' || g.unit_code, ''), ', ' ORDER BY g.role)
-                                  FROM account_grant g WHERE g.account_id = a.id) AS grants
+                               a.locked_until IS NOT NULL AND a.locked_until > now() AS locked, a.last_sign_in
                         FROM account a WHERE """ + " " + s.clause() + filter + " ORDER BY a.home_path, a.username LIMIT 500")
-                .params(params).query(AccountRow.class).list();
+                .params(params)
+                .query((rs, n) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
+                        rs.getBoolean(5), rs.getObject(6, OffsetDateTime.class)})
+                .list();
+        Map<Long, List<GrantView>> grants = new HashMap<>();
+        Map<String, String> unitNames = new HashMap<>();
+        if (!rows.isEmpty()) {
+            jdbc.sql("SELECT account_id, role, unit_code FROM account_grant WHERE account_id = ANY(?) ORDER BY role")
+                    .param(rows.stream().map(r -> (Long) r[0]).toArray(Long[]::new))
+                    .query((org.springframework.jdbc.core.RowCallbackHandler) rs -> {
+                        String code = rs.getString(3);
+                        String unit = code == null ? null : unitNames.computeIfAbsent(code,
+                                c -> tree.unit(c).map(Unit::name).orElse(c));
+                        grants.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
+                                .add(new GrantView(Role.valueOf(rs.getString(2)), unit));
+                    });
+        }
+        return rows.stream().map(r -> new AccountRow((Long) r[0], (String) r[1], (String) r[2], (Boolean) r[3],
+                (Boolean) r[4], (OffsetDateTime) r[5], grants.getOrDefault((Long) r[0], List.of()))).toList();
     }
 
     /** An account as listed to admins. */
     public record AccountRow(long id, String username, String displayName, boolean enabled, boolean locked,
-                             OffsetDateTime lastSignIn, String grants) {
+                             OffsetDateTime lastSignIn, List<GrantView> grants) {
+    }
+
+    /** A role and the name of the unit it is held over (none for teachers and system administrators). */
+    public record GrantView(Role role, String unitName) {
     }
 
     private String pathInScope(long accountId, Scope scope) {

@@ -6,8 +6,6 @@ import java.util.List;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.peiyu.platform.security.CurrentUser;
-import org.peiyu.platform.security.Scope;
-import org.peiyu.platform.web.NotFoundException;
 import org.peiyu.platform.web.Page;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -36,24 +34,24 @@ class DirectoryApi {
     @GetMapping("/divisions")
     @Operation(summary = "Divisions in or above the caller's scope")
     List<Division> divisions() {
-        return tree.divisions(adminScope());
+        return tree.divisions(CurrentUser.adminScope());
     }
 
     @GetMapping("/schools")
     @Operation(summary = "Schools in scope, filtered and paged")
     Page<School> schools(@ModelAttribute SchoolQuery query) {
-        return tree.schools(query, adminScope());
+        return tree.schools(query, CurrentUser.adminScope());
     }
 
     @GetMapping("/schools/{id}")
     School school(@PathVariable long id) {
-        return tree.school(id, adminScope());
+        return tree.school(id, CurrentUser.adminScope());
     }
 
     @GetMapping("/teachers")
     @Operation(summary = "Teachers in scope; personal numbers masked")
     Page<TeacherRow> teachers(@ModelAttribute TeacherQuery query) {
-        return teachers.search(query, adminScope());
+        return teachers.search(query, CurrentUser.adminScope());
     }
 
     @GetMapping("/teachers/{id}")
@@ -64,14 +62,14 @@ class DirectoryApi {
 
     @PostMapping("/teachers")
     ResponseEntity<TeacherDetail> create(@RequestBody TeacherInput input) {
-        long id = teachers.create(input, adminScope());
-        return ResponseEntity.created(URI.create("/api/v1/teachers/" + id)).body(teachers.get(id, adminScope()));
+        long id = teachers.create(input, CurrentUser.adminScope());
+        return ResponseEntity.created(URI.create("/api/v1/teachers/" + id)).body(teachers.get(id, CurrentUser.adminScope()));
     }
 
     @PutMapping("/teachers/{id}")
     TeacherDetail update(@PathVariable long id, @RequestBody TeacherInput input) {
-        teachers.update(id, input, adminScope());
-        return teachers.get(id, adminScope());
+        teachers.update(id, input, CurrentUser.adminScope());
+        return teachers.get(id, CurrentUser.adminScope());
     }
 
     /** A move to another school in scope. */
@@ -83,15 +81,8 @@ class DirectoryApi {
         if (request.toSchoolId() == null) {
             throw new org.peiyu.platform.web.BadInputException("toSchoolId", "error.required");
         }
-        teachers.transfer(id, request.toSchoolId(), request.reason(), adminScope());
-        return teachers.get(id, adminScope());
+        teachers.transfer(id, request.toSchoolId(), request.reason(), CurrentUser.adminScope());
+        return teachers.get(id, CurrentUser.adminScope());
     }
 
-    private static Scope adminScope() {
-        Scope scope = CurrentUser.scope();
-        if (!scope.isAdmin()) {
-            throw new NotFoundException();
-        }
-        return new Scope(scope.all(), scope.unitPaths(), null);
-    }
 }

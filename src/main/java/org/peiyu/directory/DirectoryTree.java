@@ -176,15 +176,11 @@ public class DirectoryTree {
                             + "ON d.code = s.division_code WHERE " + where + " ORDER BY s.path")
                     .params(params)
                     .query((org.springframework.jdbc.core.RowCallbackHandler) rs -> {
-                        try {
-                            x.row(java.util.Arrays.asList(rs.getString("code"), rs.getString("name"),
-                                    rs.getString("division_name"), m.apply("enum.SchoolType." + rs.getString("type")),
-                                    m.apply("enum.AreaClass." + rs.getString("area_class")), rs.getString("address"),
-                                    rs.getLong("teacher_count"),
-                                    m.apply(rs.getBoolean("active") ? "school.active" : "school.inactive")));
-                        } catch (java.io.IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
+                        x.row(java.util.Arrays.asList(rs.getString("code"), rs.getString("name"),
+                                rs.getString("division_name"), m.apply("enum.SchoolType." + rs.getString("type")),
+                                m.apply("enum.AreaClass." + rs.getString("area_class")), rs.getString("address"),
+                                rs.getLong("teacher_count"),
+                                m.apply(rs.getBoolean("active") ? "school.active" : "school.inactive")));
                         count[0]++;
                     });
         }

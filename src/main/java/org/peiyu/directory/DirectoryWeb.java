@@ -1,17 +1,16 @@
 package org.peiyu.directory;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import jakarta.servlet.http.HttpServletResponse;
+import org.peiyu.platform.files.XlsxExport;
 import org.peiyu.platform.security.CurrentUser;
 import org.peiyu.platform.security.Role;
 import org.peiyu.platform.security.Scope;
 import org.peiyu.platform.web.BadInputException;
 import org.peiyu.platform.web.NavigationEntry;
-import org.peiyu.platform.web.NotFoundException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.i18n.LocaleContextHolder;
@@ -43,7 +42,7 @@ class DirectoryWeb {
     @GetMapping("/teachers")
     String teachers(@ModelAttribute("query") TeacherQuery query, Model model,
                     @RequestHeader(value = "HX-Request", required = false) String htmx) {
-        Scope scope = adminScope();
+        Scope scope = CurrentUser.adminScope();
         model.addAttribute("page", teachers.search(query, scope));
         model.addAttribute("schools", tree.schoolChoices(scope, query.divisionCode()));
         model.addAttribute("divisions", tree.divisions(scope));
@@ -54,10 +53,9 @@ class DirectoryWeb {
 
     @GetMapping("/teachers/export")
     void export(@ModelAttribute TeacherQuery query, HttpServletResponse response) throws IOException {
-        Scope scope = adminScope();
-        response.setContentType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-        response.setHeader("Content-Disposition", "attachment; filename=\"teachers.xlsx\"");
-        teachers.export(query, scope, LocaleContextHolder.getLocale(), response.getOutputStream());
+        Scope scope = CurrentUser.adminScope();
+        var out = XlsxExport.attachment(response, "teachers.xlsx");
+        teachers.export(query, scope, LocaleContextHolder.getLocale(), out);
     }
 
     @GetMapping("/teachers/{id}")
@@ -78,7 +76,7 @@ class DirectoryWeb {
 
     @GetMapping("/teachers/new")
     String newTeacher(Model model) {
-        adminScope();
+        CurrentUser.adminScope();
         model.addAttribute("input", TeacherInput.empty());
         return form(model, null);
     }
@@ -86,7 +84,7 @@ class DirectoryWeb {
     @PostMapping("/teachers/new")
     String create(@ModelAttribute("input") TeacherInput input, Model model, RedirectAttributes redirect) {
         try {
-            long id = teachers.create(input, adminScope());
+            long id = teachers.create(input, CurrentUser.adminScope());
             redirect.addFlashAttribute("notice", "action.saved");
             return "redirect:/teachers/" + id;
         } catch (BadInputException e) {
@@ -97,8 +95,8 @@ class DirectoryWeb {
 
     @GetMapping("/teachers/{id}/edit")
     String edit(@PathVariable long id, Model model) {
-        TeacherDetail t = teachers.get(id, adminScope());
-        Teachers.Unmasked u = teachers.reveal(id, adminScope()); // the edit form needs the full number: audited
+        TeacherDetail t = teachers.get(id, CurrentUser.adminScope());
+        Teachers.Unmasked u = teachers.reveal(id, CurrentUser.adminScope()); // the edit form needs the full number: audited
         model.addAttribute("input", new TeacherInput(t.name(), u.idCard(), t.gender().name(), u.phone(), t.staffNo(),
                 t.schoolCode(), String.join(",", t.subjects()), String.join(",", t.grades()),
                 t.title() == null ? null : t.title().name(), t.post(), t.birthDate().toString(),
@@ -110,7 +108,7 @@ class DirectoryWeb {
     String update(@PathVariable long id, @ModelAttribute("input") TeacherInput input, Model model,
                   RedirectAttributes redirect) {
         try {
-            teachers.update(id, input, adminScope());
+            teachers.update(id, input, CurrentUser.adminScope());
             redirect.addFlashAttribute("notice", "action.saved");
             return "redirect:/teachers/" + id;
         } catch (BadInputException e) {
@@ -121,7 +119,7 @@ class DirectoryWeb {
 
     private String form(Model model, Long id) {
         model.addAttribute("id", id);
-        model.addAttribute("schools", tree.schoolChoices(adminScope(), null));
+        model.addAttribute("schools", tree.schoolChoices(CurrentUser.adminScope(), null));
         model.addAttribute("titles", Title.values());
         model.addAttribute("statuses", TeacherStatus.values());
         return "directory/teacher-form";
@@ -135,9 +133,9 @@ class DirectoryWeb {
             if (code == null) {
                 throw new BadInputException("toSchoolCode", "error.required");
             }
-            long toSchoolId = tree.schoolByCode(code).filter(s -> adminScope().covers(s.path())).map(School::id)
+            long toSchoolId = tree.schoolByCode(code).filter(s -> CurrentUser.adminScope().covers(s.path())).map(School::id)
                     .orElseThrow(() -> new BadInputException("toSchoolCode", "teacher.error.unknownSchool", code));
-            teachers.transfer(id, toSchoolId, reason, adminScope());
+            teachers.transfer(id, toSchoolId, reason, CurrentUser.adminScope());
             redirect.addFlashAttribute("notice", "teacher.transferred");
         } catch (BadInputException e) {
             redirect.addFlashAttribute("problems", e.problems());
@@ -147,14 +145,14 @@ class DirectoryWeb {
 
     @PostMapping("/teachers/{id}/status")
     String status(@PathVariable long id, @RequestParam TeacherStatus status, RedirectAttributes redirect) {
-        teachers.setStatus(id, status, adminScope());
+        teachers.setStatus(id, status, CurrentUser.adminScope());
         redirect.addFlashAttribute("notice", "action.saved");
         return "redirect:/teachers/" + id;
     }
 
     @GetMapping("/schools")
     String schools(@ModelAttribute("query") SchoolQuery query, Model model) {
-        Scope scope = adminScope();
+        Scope scope = CurrentUser.adminScope();
         model.addAttribute("page", tree.schools(query, scope));
         model.addAttribute("divisions", tree.divisions(scope));
         model.addAttribute("types", SchoolType.values());
@@ -164,22 +162,21 @@ class DirectoryWeb {
 
     @GetMapping("/schools/export")
     void exportSchools(@ModelAttribute SchoolQuery query, HttpServletResponse response) throws IOException {
-        Scope scope = adminScope();
-        response.setContentType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-        response.setHeader("Content-Disposition", "attachment; filename=\"schools.xlsx\"");
-        tree.exportSchools(query, scope, LocaleContextHolder.getLocale(), response.getOutputStream());
+        Scope scope = CurrentUser.adminScope();
+        var out = XlsxExport.attachment(response, "schools.xlsx");
+        tree.exportSchools(query, scope, LocaleContextHolder.getLocale(), out);
     }
 
     @PostMapping("/schools/{id}/active")
     String setSchoolActive(@PathVariable long id, @RequestParam boolean active, RedirectAttributes redirect) {
-        tree.setSchoolActive(id, active, adminScope());
+        tree.setSchoolActive(id, active, CurrentUser.adminScope());
         redirect.addFlashAttribute("notice", "action.saved");
         return "redirect:/schools/" + id;
     }
 
     @GetMapping("/schools/{id}")
     String school(@PathVariable long id, Model model) {
-        Scope scope = adminScope();
+        Scope scope = CurrentUser.adminScope();
         School s = tree.school(id, scope);
         model.addAttribute("form", new SchoolForm(s.code(), s.name(), s.divisionCode(), s.type(), s.areaClass(),
                 s.address()));
@@ -196,7 +193,7 @@ class DirectoryWeb {
     String saveSchool(@PathVariable(required = false) Long id, @ModelAttribute("form") SchoolForm form, Model model,
                       RedirectAttributes redirect) {
         try {
-            long saved = tree.saveSchool(id, form, adminScope());
+            long saved = tree.saveSchool(id, form, CurrentUser.adminScope());
             redirect.addFlashAttribute("notice", "action.saved");
             return "redirect:/schools/" + saved;
         } catch (BadInputException e) {
@@ -208,22 +205,14 @@ class DirectoryWeb {
     private String schoolForm(Model model, Long id) {
         model.addAttribute("id", id);
         if (id != null) {
-            model.addAttribute("s", tree.school(id, adminScope()));
+            model.addAttribute("s", tree.school(id, CurrentUser.adminScope()));
         }
-        model.addAttribute("districts", tree.divisions(adminScope()).stream().filter(d -> d.level() == 3).toList());
+        model.addAttribute("districts", tree.divisions(CurrentUser.adminScope()).stream().filter(d -> d.level() == 3).toList());
         model.addAttribute("types", SchoolType.values());
         model.addAttribute("areaClasses", AreaClass.values());
         return "directory/school-form";
     }
 
-    /** Lists are for admins; a teacher reaches only their own record. */
-    private static Scope adminScope() {
-        Scope scope = CurrentUser.scope();
-        if (!scope.isAdmin()) {
-            throw new NotFoundException();
-        }
-        return new Scope(scope.all(), scope.unitPaths(), null);
-    }
 }
 
 @Configuration(proxyBeanMethods = false)

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 
 import jakarta.servlet.http.HttpServletResponse;
+import org.peiyu.platform.files.XlsxExport;
 import org.peiyu.platform.security.CurrentUser;
 import org.peiyu.platform.web.BadInputException;
 import org.peiyu.platform.web.NotFoundException;
@@ -21,7 +22,6 @@ import org.springframework.web.multipart.MultipartFile;
 @Controller
 class ImportWeb {
 
-    private static final String XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     private final RosterImport imports;
 
     ImportWeb(RosterImport imports) {
@@ -30,7 +30,7 @@ class ImportWeb {
 
     @GetMapping("/imports")
     String index(Model model) {
-        requireAdmin();
+        CurrentUser.adminScope();
         model.addAttribute("jobs", imports.recent(CurrentUser.get()));
         return "directory/imports";
     }
@@ -38,7 +38,7 @@ class ImportWeb {
     @PostMapping("/imports")
     String upload(@RequestParam(required = false) RosterImport.Kind kind,
                   @RequestParam(required = false) MultipartFile file, Model model) throws IOException {
-        requireAdmin();
+        CurrentUser.adminScope();
         try {
             if (kind == null) {
                 throw new BadInputException("kind", "error.required");
@@ -77,9 +77,8 @@ class ImportWeb {
     @GetMapping("/imports/{id}/errors.xlsx")
     void errors(@PathVariable long id, HttpServletResponse response) throws IOException {
         imports.job(id, CurrentUser.get());
-        response.setContentType(XLSX);
-        response.setHeader("Content-Disposition", "attachment; filename=\"import-" + id + "-errors.xlsx\"");
-        imports.errorReport(id, CurrentUser.get(), LocaleContextHolder.getLocale(), response.getOutputStream());
+        imports.errorReport(id, CurrentUser.get(), LocaleContextHolder.getLocale(),
+                XlsxExport.attachment(response, "import-" + id + "-errors.xlsx"));
     }
 
     @GetMapping("/imports/template/{kind}.xlsx")
@@ -90,14 +89,8 @@ class ImportWeb {
         } catch (IllegalArgumentException e) {
             throw new NotFoundException();
         }
-        response.setContentType(XLSX);
-        response.setHeader("Content-Disposition", "attachment; filename=\"" + kind.toLowerCase() + "-template.xlsx\"");
-        imports.template(k, LocaleContextHolder.getLocale(), response.getOutputStream());
+        imports.template(k, LocaleContextHolder.getLocale(),
+                XlsxExport.attachment(response, k.name().toLowerCase() + "-template.xlsx"));
     }
 
-    private static void requireAdmin() {
-        if (!CurrentUser.scope().isAdmin()) {
-            throw new NotFoundException();
-        }
-    }
 }

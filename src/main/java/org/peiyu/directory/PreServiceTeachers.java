@@ -82,14 +82,10 @@ public class PreServiceTeachers {
                             + "WHERE " + where + " ORDER BY p.name, p.id")
                     .params(params)
                     .query((org.springframework.jdbc.core.RowCallbackHandler) rs -> {
-                        try {
-                            x.row(java.util.Arrays.asList(rs.getString("name"),
-                                    m.apply("enum.Gender." + rs.getString("gender")), rs.getString("id_card_masked"),
-                                    rs.getString("student_no"), rs.getString("university"), rs.getString("major"),
-                                    rs.getObject("expected_graduation", LocalDate.class), rs.getString("division_name")));
-                        } catch (java.io.IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
+                        x.row(java.util.Arrays.asList(rs.getString("name"),
+                                m.apply("enum.Gender." + rs.getString("gender")), rs.getString("id_card_masked"),
+                                rs.getString("student_no"), rs.getString("university"), rs.getString("major"),
+                                rs.getObject("expected_graduation", LocalDate.class), rs.getString("division_name")));
                         count[0]++;
                     });
         }

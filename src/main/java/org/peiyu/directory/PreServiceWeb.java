@@ -2,12 +2,12 @@ package org.peiyu.directory;
 
 import java.util.Set;
 
+import org.peiyu.platform.files.XlsxExport;
 import org.peiyu.platform.security.CurrentUser;
 import org.peiyu.platform.security.Role;
 import org.peiyu.platform.security.Scope;
 import org.peiyu.platform.web.BadInputException;
 import org.peiyu.platform.web.NavigationEntry;
-import org.peiyu.platform.web.NotFoundException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.stereotype.Controller;
@@ -33,7 +33,7 @@ class PreServiceWeb {
 
     @GetMapping("/pre-service")
     String list(@RequestParam(required = false) String text, @RequestParam(required = false) Integer page, Model model) {
-        model.addAttribute("page", preService.search(text, page, scope()));
+        model.addAttribute("page", preService.search(text, page, CurrentUser.adminScope()));
         model.addAttribute("text", text);
         return "directory/pre-service";
     }
@@ -41,11 +41,10 @@ class PreServiceWeb {
     @GetMapping("/pre-service/export")
     void export(@RequestParam(required = false) String text, jakarta.servlet.http.HttpServletResponse response)
             throws java.io.IOException {
-        Scope scope = scope();
-        response.setContentType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-        response.setHeader("Content-Disposition", "attachment; filename=\"pre-service-teachers.xlsx\"");
+        Scope scope = CurrentUser.adminScope();
+        var out = XlsxExport.attachment(response, "pre-service-teachers.xlsx");
         preService.export(text, scope, org.springframework.context.i18n.LocaleContextHolder.getLocale(),
-                response.getOutputStream());
+                out);
     }
 
     @GetMapping("/pre-service/new")
@@ -56,8 +55,8 @@ class PreServiceWeb {
 
     @GetMapping("/pre-service/{id}")
     String edit(@PathVariable long id, Model model) {
-        PreServiceTeachers.Row r = preService.get(id, scope());
-        model.addAttribute("input", new PreServiceTeachers.Input(r.name(), preService.revealIdCard(id, scope()),
+        PreServiceTeachers.Row r = preService.get(id, CurrentUser.adminScope());
+        model.addAttribute("input", new PreServiceTeachers.Input(r.name(), preService.revealIdCard(id, CurrentUser.adminScope()),
                 r.studentNo(), r.university(), r.major(), r.expectedGraduation().toString(), r.divisionCode()));
         return form(model, id);
     }
@@ -66,7 +65,7 @@ class PreServiceWeb {
     String save(@PathVariable(required = false) Long id, @ModelAttribute("input") PreServiceTeachers.Input input,
                 Model model, RedirectAttributes redirect) {
         try {
-            preService.save(id, input, scope());
+            preService.save(id, input, CurrentUser.adminScope());
         } catch (BadInputException e) {
             model.addAttribute("problems", e.problems());
             return form(model, id);
@@ -77,15 +76,15 @@ class PreServiceWeb {
 
     private String form(Model model, Long id) {
         model.addAttribute("id", id);
-        model.addAttribute("divisions", tree.divisions(scope()).stream().filter(d -> scope().covers(d.path())).toList());
+        model.addAttribute("divisions", tree.divisions(CurrentUser.adminScope()).stream().filter(d -> CurrentUser.adminScope().covers(d.path())).toList());
         return "directory/pre-service-form";
     }
 
     @GetMapping("/divisions")
     String divisions(Model model) {
-        var divisions = tree.divisionsWithCounts(scope());
+        var divisions = tree.divisionsWithCounts(CurrentUser.adminScope());
         model.addAttribute("divisions", divisions);
-        model.addAttribute("canCreate", scope().all()
+        model.addAttribute("canCreate", CurrentUser.adminScope().all()
                 || divisions.stream().anyMatch(c -> c.inScope() && c.division().level() < 3));
         return "directory/divisions";
     }
@@ -95,7 +94,7 @@ class PreServiceWeb {
                           @RequestParam(required = false) String parentCode, Model model,
                           RedirectAttributes redirect) {
         try {
-            tree.createDivision(code, name, parentCode, scope());
+            tree.createDivision(code, name, parentCode, CurrentUser.adminScope());
         } catch (BadInputException e) {
             model.addAttribute("problems", e.problems());
             return divisions(model);
@@ -104,13 +103,6 @@ class PreServiceWeb {
         return "redirect:/divisions";
     }
 
-    private static Scope scope() {
-        Scope scope = CurrentUser.scope();
-        if (!scope.isAdmin()) {
-            throw new NotFoundException();
-        }
-        return new Scope(scope.all(), scope.unitPaths(), null);
-    }
 }
 
 @Configuration(proxyBeanMethods = false)

@@ -3,7 +3,6 @@ package org.peiyu.directory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -617,11 +616,7 @@ public class RosterImport {
         try (XlsxExport x = new XlsxExport(out, "errors", List.of(msg("import.report.row", locale),
                 msg("import.report.column", locale), msg("import.report.problem", locale)))) {
             forEachProblem(jobId, Integer.MAX_VALUE, 0, locale, p -> {
-                try {
-                    x.row(List.of(p.rowNo(), p.field(), p.message()));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+                x.row(List.of(p.rowNo(), p.field(), p.message()));
             });
         }
     }

@@ -22,6 +22,7 @@ import org.peiyu.platform.web.BadInputException;
 import org.peiyu.platform.web.NotFoundException;
 import org.peiyu.platform.web.Page;
 import org.springframework.context.MessageSource;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -165,16 +166,12 @@ public class Teachers {
             jdbc.sql("SELECT " + ROW_COLUMNS + " FROM teacher t JOIN school s ON s.id = t.school_id WHERE " + where
                             + " ORDER BY " + q.sort().sql)
                     .params(params)
-                    .query((org.springframework.jdbc.core.RowCallbackHandler) rs -> {
-                            TeacherRow r = row(rs, 0);
-                            try {
-                                x.row(Arrays.asList(r.name(), label(m, r.gender()), r.idCardMasked(), r.staffNo(),
-                                        r.schoolName(), String.join(m.apply("list.separator"), r.subjects()), label(m, r.title()),
-                                        r.birthDate(), label(m, r.status()), label(m, r.areaClass())));
-                            } catch (IOException e) {
-                                throw new java.io.UncheckedIOException(e);
-                            }
-                            count[0]++;
+                    .query((RowCallbackHandler) rs -> {
+                        TeacherRow r = row(rs, 0);
+                        x.row(Arrays.asList(r.name(), label(m, r.gender()), r.idCardMasked(), r.staffNo(),
+                                r.schoolName(), String.join(m.apply("list.separator"), r.subjects()),
+                                label(m, r.title()), r.birthDate(), label(m, r.status()), label(m, r.areaClass())));
+                        count[0]++;
                     });
         }
         audit.record("teacher.export", "teacher", null, scope.all() ? "" : String.join(",", scope.unitPaths()),

@@ -2,11 +2,11 @@ package org.peiyu.platform.audit;
 
 import java.util.Set;
 
+import org.peiyu.platform.files.XlsxExport;
 import org.peiyu.platform.security.CurrentUser;
 import org.peiyu.platform.security.Role;
 import org.peiyu.platform.security.Scope;
 import org.peiyu.platform.web.NavigationEntry;
-import org.peiyu.platform.web.NotFoundException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.stereotype.Controller;
@@ -28,11 +28,7 @@ class AuditWeb {
 
     @GetMapping("/admin/audit")
     String page(@RequestParam(required = false) String action, Model model) {
-        Scope scope = CurrentUser.scope();
-        if (!scope.isAdmin()) {
-            throw new NotFoundException();
-        }
-        model.addAttribute("events", audit.recent(new Scope(scope.all(), scope.unitPaths(), null), action, 200));
+        model.addAttribute("events", audit.recent(CurrentUser.adminScope(), action, 200));
         model.addAttribute("action", action);
         return "platform/audit";
     }
@@ -41,16 +37,11 @@ class AuditWeb {
     @GetMapping("/admin/audit/export")
     void export(@RequestParam(required = false) String action, jakarta.servlet.http.HttpServletResponse response)
             throws java.io.IOException {
-        Scope scope = CurrentUser.scope();
-        if (!scope.isAdmin()) {
-            throw new NotFoundException();
-        }
-        Scope adminScope = new Scope(scope.all(), scope.unitPaths(), null);
+        Scope adminScope = CurrentUser.adminScope();
         var locale = org.springframework.context.i18n.LocaleContextHolder.getLocale();
         java.util.function.Function<String, String> m = key -> messages.getMessage(key, null, key, locale);
-        response.setContentType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-        response.setHeader("Content-Disposition", "attachment; filename=\"audit.xlsx\"");
-        try (var x = new org.peiyu.platform.files.XlsxExport(response.getOutputStream(), m.apply("nav.audit"),
+        var out = XlsxExport.attachment(response, "audit.xlsx");
+        try (var x = new org.peiyu.platform.files.XlsxExport(out, m.apply("nav.audit"),
                 java.util.List.of(m.apply("audit.at"), m.apply("audit.actor"), m.apply("audit.action"),
                         m.apply("audit.target"), m.apply("audit.detail"), "IP"))) {
             for (AuditLog.Event e : audit.recent(adminScope, action, 100_000)) {
@@ -59,7 +50,8 @@ class AuditWeb {
                         e.detail(), e.ip()));
             }
         }
-        audit.record("audit.export", "audit_event", null, scope.all() ? "" : String.join(",", scope.unitPaths()),
+        audit.record("audit.export", "audit_event", null,
+                adminScope.all() ? "" : String.join(",", adminScope.unitPaths()),
                 action);
     }
 }

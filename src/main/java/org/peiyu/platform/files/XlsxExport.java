@@ -2,6 +2,9 @@ package org.peiyu.platform.files;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+
+import jakarta.servlet.http.HttpServletResponse;
 import java.time.LocalDate;
 import java.time.temporal.TemporalAccessor;
 import java.util.List;
@@ -31,7 +34,8 @@ public final class XlsxExport implements AutoCloseable {
         row = 1;
     }
 
-    public void row(List<?> values) throws IOException {
+    /** Writes one row; an I/O failure (the client went away) surfaces unchecked, so rows can be fed from callbacks. */
+    public void row(List<?> values) {
         for (int c = 0; c < values.size(); c++) {
             Object v = values.get(c);
             if (v == null) {
@@ -51,8 +55,20 @@ public final class XlsxExport implements AutoCloseable {
             }
         }
         if (++row % FLUSH_EVERY == 0) {
-            sheet.flush();
+            try {
+                sheet.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
+    }
+
+    /** Prepares a download of {@code fileName} and returns the stream to write the workbook to. */
+    public static OutputStream attachment(HttpServletResponse response, String fileName) throws IOException {
+        response.setContentType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        response.setHeader("Content-Disposition", "attachment; filename=\"" + fileName + "\"");
+        response.setHeader("Cache-Control", "no-store");
+        return response.getOutputStream();
     }
 
     public static String neutralise(String text) {

@@ -22,4 +22,16 @@ public final class CurrentUser {
     public static Scope scope() {
         return find().map(PeiyuUser::scope).orElse(Scope.NONE);
     }
+
+    /**
+     * The units the user administers, without their own teacher record: what admin lists and changes work on.
+     * Someone who administers nothing gets 404, as for anything else they may not see.
+     */
+    public static Scope adminScope() {
+        Scope scope = scope();
+        if (!scope.isAdmin()) {
+            throw new org.peiyu.platform.web.NotFoundException();
+        }
+        return new Scope(scope.all(), scope.unitPaths(), null);
+    }
 }
