@@ -26,13 +26,15 @@ class DemoSetup implements ApplicationRunner {
     private final DemoRegion region;
     private final Accounts accounts;
     private final Teachers teachers;
+    private final DemoAssessments assessments;
     private final String password;
 
-    DemoSetup(DemoRegion region, Accounts accounts, Teachers teachers,
+    DemoSetup(DemoRegion region, Accounts accounts, Teachers teachers, DemoAssessments assessments,
               @Value("${peiyu.demo.password:peiyu2026}") String password) {
         this.region = region;
         this.accounts = accounts;
         this.teachers = teachers;
+        this.assessments = assessments;
         this.password = password;
     }
 
@@ -64,8 +66,9 @@ class DemoSetup implements ApplicationRunner {
             accounts.createSeeded("reviewer", region.label("account.reviewer"), password, Role.REVIEWER, district, null);
             long teacherId = teachers.firstActiveAt(r.firstSchoolCode()).orElseThrow();
             accounts.createSeeded("teacher", region.label("account.teacher"), password, Role.TEACHER, null, teacherId);
-            log.info("Demo region generated: {} divisions, {} schools, {} teachers in {} ms", r.divisions(),
-                    r.schools(), r.teachers(), System.currentTimeMillis() - t0);
+            int answered = assessments.run(sysadmin);
+            log.info("Demo region generated: {} divisions, {} schools, {} teachers, {} assessments answered, in {} ms",
+                    r.divisions(), r.schools(), r.teachers(), answered, System.currentTimeMillis() - t0);
         }
         StringBuilder sb = new StringBuilder("\n\n  Peiyu demo sign-ins (password for all: ").append(password).append(")\n");
         for (SignIn s : signIns(password)) {

@@ -14,6 +14,17 @@ public enum AgeBand {
         this.max = max;
     }
 
+    /** The band of someone born on {@code birth}. */
+    public static AgeBand of(LocalDate birth, LocalDate today) {
+        int age = java.time.Period.between(birth, today).getYears();
+        for (AgeBand b : values()) {
+            if (age <= b.max) {
+                return b;
+            }
+        }
+        return OVER_50;
+    }
+
     /** Birth dates in this band on {@code today}: [earliest, latest]. */
     public LocalDate earliestBirth(LocalDate today) {
         return today.minusYears(max + 1L).plusDays(1);

@@ -351,6 +351,45 @@ public class Teachers {
         return jdbc.sql("SELECT path FROM teacher WHERE id = ?").param(teacherId).query(String.class).optional();
     }
 
+    /** An active teacher as a member of a population (an assessment's, a report's), with the attributes reports use. */
+    public record Member(long teacherId, String name, String path, long schoolId, String schoolName,
+                         SchoolType schoolType, AreaClass areaClass, String[] subjects, Title title, AgeBand ageBand) {
+    }
+
+    /**
+     * Streams the active teachers under {@code unitPath} (which must lie in the scope), optionally only those of the
+     * given school types and subject, to {@code sink}: one query, in path order.
+     */
+    public void population(String unitPath, List<SchoolType> schoolTypes, String subject, Scope scope,
+                           java.util.function.Consumer<Member> sink) {
+        if (!scope.covers(unitPath)) {
+            throw new NotFoundException();
+        }
+        List<Object> params = new ArrayList<>();
+        params.add(Scope.escapeLike(unitPath) + "%");
+        String filter = "";
+        if (schoolTypes != null && !schoolTypes.isEmpty()) {
+            filter += " AND s.type = ANY(?)";
+            params.add(schoolTypes.stream().map(Enum::name).toArray(String[]::new));
+        }
+        if (subject != null && !subject.isBlank()) {
+            filter += " AND t.subjects @> ARRAY[?]::text[]";
+            params.add(subject.strip());
+        }
+        LocalDate today = LocalDate.now();
+        jdbc.sql("""
+                        SELECT t.id, t.name, t.path, t.school_id, s.name AS school_name, s.type, s.area_class, t.subjects,
+                               t.title, t.birth_date
+                        FROM teacher t JOIN school s ON s.id = t.school_id
+                        WHERE t.path LIKE ? AND t.status = 'ACTIVE'""" + filter + " ORDER BY t.path, t.id")
+                .params(params)
+                .query((RowCallbackHandler) rs -> sink.accept(new Member(rs.getLong("id"), rs.getString("name"),
+                        rs.getString("path"), rs.getLong("school_id"), rs.getString("school_name"),
+                        SchoolType.valueOf(rs.getString("type")), AreaClass.valueOf(rs.getString("area_class")),
+                        strings(rs.getArray("subjects")), enumOf(Title.class, rs.getString("title")),
+                        AgeBand.of(rs.getObject("birth_date", LocalDate.class), today))));
+    }
+
     /** The first active teacher (by name) of a school, e.g. to link a demo account. */
     public java.util.Optional<Long> firstActiveAt(String schoolCode) {
         return jdbc.sql("SELECT t.id FROM teacher t JOIN school s ON s.id = t.school_id WHERE s.code = ? "

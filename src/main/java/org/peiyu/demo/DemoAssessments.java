@@ -1,0 +1,97 @@
+package org.peiyu.demo;
+
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.peiyu.assessment.AssessmentItem;
+import org.peiyu.assessment.Campaigns;
+import org.peiyu.assessment.ItemBank;
+import org.peiyu.directory.Teachers;
+import org.peiyu.platform.security.Scope;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * A demo assessment campaign for the demo city, answered by most of its teachers through the same save and submit
+ * as a teacher's browser: answers drawn from a latent ability per teacher, so the dashboard shows a believable spread.
+ */
+@Component
+class DemoAssessments {
+
+    private final Campaigns campaigns;
+    private final ItemBank bank;
+    private final Teachers teachers;
+    private final DemoRegion region;
+
+    DemoAssessments(Campaigns campaigns, ItemBank bank, Teachers teachers, DemoRegion region) {
+        this.campaigns = campaigns;
+        this.bank = bank;
+        this.teachers = teachers;
+        this.region = region;
+    }
+
+    /** Launches the campaign and answers it, in one transaction (one commit); returns how many submitted. */
+    @Transactional
+    public int run(long accountId) {
+        ItemBank.InstrumentRow sample = bank.instruments().stream().filter(ItemBank.InstrumentRow::sample).findFirst()
+                .orElseThrow();
+        LocalDateTime now = LocalDateTime.now();
+        long campaignId = campaigns.launch(new Campaigns.Form(region.label("campaign.title"), sample.id(), "990100",
+                List.of(), null, now.minusDays(7), now.plusDays(30), 60.0, 75.0, 90.0), Scope.ALL, "sysadmin");
+        List<AssessmentItem> items = bank.instrument(sample.id()).questions();
+        List<Long> ids = new ArrayList<>();
+        teachers.population("/990000/990100/", List.of(), null, Scope.ALL, m -> ids.add(m.teacherId()));
+        Random random = new Random(2026);
+        int submitted = 0;
+        for (long teacherId : ids) {
+            double x = random.nextDouble();
+            if (x < 0.25) {
+                continue; // not started
+            }
+            double ability = random.nextGaussian();
+            Map<Long, List<String>> answers = new HashMap<>();
+            for (AssessmentItem item : items) {
+                answers.put(item.id(), answer(item, ability, random));
+            }
+            if (x < 0.33) {
+                answers.keySet().removeIf(k -> random.nextBoolean());
+                campaigns.save(campaignId, teacherId, answers);
+            } else {
+                campaigns.submit(campaignId, teacherId, answers);
+                submitted++;
+            }
+        }
+        return submitted;
+    }
+
+    private static List<String> answer(AssessmentItem item, double ability, Random r) {
+        List<AssessmentItem.Option> options = item.options();
+        double p = 1 / (1 + Math.exp(-(ability + 0.8 + r.nextGaussian() * 0.6)));
+        return switch (item.kind()) {
+            case LIKERT -> List.of(options.get((int) Math.max(0, Math.min(options.size() - 1,
+                    Math.round(2.6 + ability * 0.9 + r.nextGaussian() * 0.7)))).key());
+            case SCENARIO -> {
+                AssessmentItem.Option best = options.stream().max((a, b) -> Integer.compare(a.score(), b.score()))
+                        .orElseThrow();
+                yield List.of(r.nextDouble() < p ? best.key() : options.get(r.nextInt(options.size())).key());
+            }
+            case SINGLE -> List.of(r.nextDouble() < p
+                    ? options.stream().filter(AssessmentItem.Option::correct).findFirst().orElseThrow().key()
+                    : options.get(r.nextInt(options.size())).key());
+            case MULTIPLE -> {
+                List<String> keys = new ArrayList<>();
+                for (AssessmentItem.Option o : options) {
+                    boolean pick = o.correct() ? r.nextDouble() < p : r.nextDouble() > p;
+                    if (pick) {
+                        keys.add(o.key());
+                    }
+                }
+                yield keys.isEmpty() ? List.of(options.get(0).key()) : keys;
+            }
+        };
+    }
+}
