@@ -221,7 +221,8 @@ public class Campaigns {
                     OffsetDateTime closes = rs.getObject("closes_at", OffsetDateTime.class);
                     return new Mine(rs.getLong("id"), rs.getString("title"), opens, closes,
                             !now.isBefore(opens) && now.isBefore(closes), rs.getBoolean("started"),
-                            rs.getBoolean("submitted"), (Double) rs.getObject("total", Double.class),
+                            rs.getBoolean("submitted"),
+                            rs.getBigDecimal("total") == null ? null : rs.getBigDecimal("total").doubleValue(),
                             rs.getString("level"));
                 })
                 .list();

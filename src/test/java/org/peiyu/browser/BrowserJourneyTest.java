@@ -99,13 +99,62 @@ class BrowserJourneyTest extends PlatformTest {
 
         browser.get(url("/teachers"));
         browser.findElement(By.name("text")).sendKeys("浏览器测试");
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("teacher-table"), "浏览器测试甲"));
-        assertThat(browser.findElement(By.id("results")).getText()).contains("共 1 人");
-        browser.findElement(By.linkText("浏览器测试甲")).click();
+        // live search swaps the results as the name is typed: wait for the last answer, then open the record
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("results"), "共 1 人"));
+        wait.until(driver -> {
+            try {
+                driver.findElement(By.linkText("浏览器测试甲")).click();
+                return true;
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                return false;
+            }
+        });
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("id-card")));
         assertThat(browser.findElement(By.id("id-card")).getText()).isEqualTo("990***********" + idCard.substring(14));
         browser.findElement(By.id("reveal")).click();
         wait.until(ExpectedConditions.textToBe(By.id("id-card"), idCard));
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    org.peiyu.assessment.Campaigns campaigns;
+    @org.springframework.beans.factory.annotation.Autowired
+    org.peiyu.assessment.ItemBank bank;
+
+    @Test
+    void aTeacherTakesAnAssessmentAndSeesTheRadarChart() {
+        long instrument = bank.instruments().stream().filter(org.peiyu.assessment.ItemBank.InstrumentRow::sample)
+                .findFirst().orElseThrow().id();
+        java.time.LocalDateTime now = java.time.LocalDateTime.now();
+        long id = campaigns.launch(new org.peiyu.assessment.Campaigns.Form("浏览器测评", instrument, "3990101001",
+                java.util.List.of(), null, now.minusHours(1), now.plusDays(1), 60.0, 75.0, 90.0),
+                org.peiyu.platform.security.Scope.ALL, "test");
+        signIn("teacher");
+        browser.get(url("/my/assessments"));
+        assertThat(browser.findElement(By.id("my-campaigns")).getText()).contains("浏览器测评");
+        browser.get(url("/my/assessments/" + id));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("sheet")));
+        var questions = browser.findElements(By.cssSelector(".question"));
+        assertThat(questions).hasSizeGreaterThanOrEqualTo(33);
+        questions.get(0).findElements(By.tagName("input")).get(3).click();
+        browser.findElement(By.id("save")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("saved"), "已于"));
+        browser.navigate().refresh(); // resume: the saved answer is there
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("sheet")));
+        assertThat(browser.findElements(By.cssSelector(".question")).get(0).findElements(By.tagName("input")).get(3)
+                .isSelected()).isTrue();
+        for (var q : browser.findElements(By.cssSelector(".question"))) {
+            var inputs = q.findElements(By.tagName("input"));
+            if (inputs.stream().noneMatch(org.openqa.selenium.WebElement::isSelected)) {
+                ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].click()", inputs.get(0));
+            }
+        }
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].click()",
+                browser.findElement(By.id("submit")));
+        wait.until(ExpectedConditions.urlToBe(url("/my/assessments/" + id + "/result")));
+        wait.until(ExpectedConditions.attributeToBe(By.id("radar"), "data-rendered", "true"));
+        assertThat(browser.findElement(By.id("radar")).findElements(By.tagName("canvas"))).isNotEmpty();
+        assertThat(browser.findElement(By.id("total")).getText()).matches("\\d+(\\.\\d)?");
+        assertThat(browser.findElement(By.id("result-tree")).getText()).contains("1.1.1");
     }
 
     @Test
