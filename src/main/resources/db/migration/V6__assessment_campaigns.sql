@@ -81,6 +81,7 @@ CREATE TABLE assessment_response (
     PRIMARY KEY (campaign_id, teacher_id),
     FOREIGN KEY (campaign_id, teacher_id) REFERENCES campaign_participant (campaign_id, teacher_id)
 );
+CREATE INDEX assessment_response_submitted ON assessment_response (campaign_id) WHERE submitted_at IS NOT NULL;
 
 -- The scored result: total, level, a score for every framework node, and how each indicator score came about.
 CREATE TABLE assessment_result (
@@ -89,6 +90,7 @@ CREATE TABLE assessment_result (
     total       NUMERIC(5, 1) NOT NULL,
     level       TEXT         NOT NULL,
     passed      BOOLEAN      NOT NULL,
+    dimensions  NUMERIC[]    NOT NULL,  -- the top-level scores in framework order, for fast dashboards
     scores      JSONB        NOT NULL,  -- {"framework item identifier": score}
     explanation JSONB        NOT NULL,  -- {"indicator identifier": [{"item": code, "answer": [...], "score": s, "weight": w}]}
     scored_at   TIMESTAMPTZ  NOT NULL DEFAULT now(),

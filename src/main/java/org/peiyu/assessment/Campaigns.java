@@ -194,6 +194,16 @@ public class Campaigns {
         return list(scope).stream().filter(c -> c.id() == id).findFirst().orElseThrow(NotFoundException::new);
     }
 
+    /** The campaign if the scope may see it, without counting its responses. */
+    private Campaign visible(long id, Scope scope) {
+        Campaign c = campaign(id);
+        if (!scope.all() && scope.unitPaths().stream().noneMatch(p -> p.startsWith(c.unitPath())
+                || c.unitPath().startsWith(p))) {
+            throw new NotFoundException();
+        }
+        return c;
+    }
+
     private Campaign campaign(long id) {
         return jdbc.sql("SELECT " + CAMPAIGN_COLUMNS + ", -1 AS submitted FROM campaign c JOIN instrument i "
                 + "ON i.id = c.instrument_id WHERE c.id = ?").param(id).query(Campaigns::campaign).optional().orElseThrow(NotFoundException::new);
@@ -378,21 +388,32 @@ public class Campaigns {
         }
 
         Object[] row(long campaignId, long teacherId, Scoring.Result r) {
+            Double[] dims = frameworkItems.stream().filter(i -> i.parentId() == null)
+                    .map(i -> r.scores().get(i.identifier())).toArray(Double[]::new);
             Map<String, Object> explanation = new LinkedHashMap<>();
             r.explanation().forEach((indicator, evidence) -> explanation.put(indicator.toString(), evidence.stream()
                     .map(e -> List.of(e.item(), e.answer(), e.score(), e.weight())).toList()));
-            return new Object[] {campaignId, teacherId, r.total(), r.level(), r.passed(),
+            return new Object[] {campaignId, teacherId, r.total(), r.level(), r.passed(), dims,
                     ItemBank.JSON.writeValueAsString(r.scores()), ItemBank.JSON.writeValueAsString(explanation)};
         }
     }
 
     private void writeResults(List<Object[]> rows) {
         jdbcTemplate.batchUpdate("""
-                INSERT INTO assessment_result (campaign_id, teacher_id, total, level, passed, scores, explanation)
-                VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb))
+                INSERT INTO assessment_result (campaign_id, teacher_id, total, level, passed, dimensions, scores,
+                  explanation)
+                VALUES (?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb))
                 ON CONFLICT (campaign_id, teacher_id) DO UPDATE SET total = EXCLUDED.total, level = EXCLUDED.level,
-                  passed = EXCLUDED.passed, scores = EXCLUDED.scores, explanation = EXCLUDED.explanation,
-                  scored_at = now()""", rows);
+                  passed = EXCLUDED.passed, dimensions = EXCLUDED.dimensions, scores = EXCLUDED.scores,
+                  explanation = EXCLUDED.explanation, scored_at = now()""", rows, rows.size(), (ps, r) -> {
+                    for (int i = 0; i < r.length; i++) {
+                        if (r[i] instanceof Double[] dims) {
+                            ps.setArray(i + 1, ps.getConnection().createArrayOf("numeric", dims));
+                        } else {
+                            ps.setObject(i + 1, r[i]);
+                        }
+                    }
+                });
     }
 
     /**
@@ -488,7 +509,7 @@ public class Campaigns {
      * (drill-down), broken down by {@code by}.
      */
     public Dashboard dashboard(long campaignId, Scope scope, String unitCode, By by) {
-        Campaign c = get(campaignId, scope);
+        Campaign c = visible(campaignId, scope);
         String unitPath = c.unitPath();
         String unitName = tree.unitByPath(unitPath).map(Unit::name).orElse(unitPath);
         if (unitCode != null && !unitCode.isBlank()) {
@@ -505,12 +526,30 @@ public class Campaigns {
         String from = " FROM campaign_participant p LEFT JOIN assessment_result r ON r.campaign_id = p.campaign_id "
                 + "AND r.teacher_id = p.teacher_id WHERE p.campaign_id = ? AND p.path LIKE ? AND " + s.clause();
         String figures = "count(*), count(r.teacher_id), count(*) FILTER (WHERE r.passed), avg(r.total)";
-        Figures totals = jdbc.sql("SELECT 'all', 'all', " + figures + from).params(params)
-                .query((rs, n) -> figures(rs, "all")).single();
+        // one pass for the totals, the level counts and the dimension averages
+        List<Scoring.Level> levelList = c.levelList();
+        List<FrameworkItem> dims = frameworks.items(bank.instrument(c.instrumentId()).frameworkId()).stream()
+                .filter(i -> i.parentId() == null).toList();
+        StringBuilder summary = new StringBuilder("SELECT 'all', 'all', " + figures);
+        for (Scoring.Level l : levelList) {
+            summary.append(", count(*) FILTER (WHERE r.level = '").append(l.key().replace("'", "")).append("')");
+        }
+        for (int i = 1; i <= dims.size(); i++) {
+            summary.append(", avg(r.dimensions[").append(i).append("])");
+        }
         Map<String, Long> levels = new LinkedHashMap<>();
-        c.levelList().forEach(l -> levels.put(l.key(), 0L));
-        jdbc.sql("SELECT r.level, count(*)" + from + " AND r.level IS NOT NULL GROUP BY r.level").params(params)
-                .query((RowCallbackHandler) rs -> levels.put(rs.getString(1), rs.getLong(2)));
+        List<Map.Entry<FrameworkItem, Double>> dimensions = new ArrayList<>();
+        Figures totals = jdbc.sql(summary + from).params(params).query((rs, n) -> {
+            int col = 7;
+            for (Scoring.Level l : levelList) {
+                levels.put(l.key(), rs.getLong(col++));
+            }
+            for (FrameworkItem d : dims) {
+                java.math.BigDecimal v = rs.getBigDecimal(col++);
+                dimensions.add(Map.entry(d, v == null ? 0.0 : Scoring.round(v.doubleValue())));
+            }
+            return figures(rs, "all");
+        }).single();
         String key = switch (by) {
             case UNIT -> "split_part(substr(p.path, " + (unitPath.length() + 1) + "), '/', 1)";
             case SCHOOL -> "p.school_id::text";
@@ -526,23 +565,6 @@ public class Campaigns {
         if (by == By.UNIT) {
             rows.replaceAll(r -> new Figures(r.key(), tree.unit(r.key()).map(Unit::name).orElse(r.key()),
                     r.participants(), r.submitted(), r.passed(), r.average()));
-        }
-        // dimension averages: the mean score of each top-level framework item over the results in view
-        List<FrameworkItem> dims = frameworks.items(bank.instrument(c.instrumentId()).frameworkId()).stream()
-                .filter(i -> i.parentId() == null).toList();
-        List<Map.Entry<FrameworkItem, Double>> dimensions = new ArrayList<>();
-        if (!dims.isEmpty()) {
-            StringBuilder sql = new StringBuilder("SELECT ");
-            for (int i = 0; i < dims.size(); i++) {
-                sql.append(i == 0 ? "" : ", ").append("avg((r.scores ->> '").append(dims.get(i).identifier())
-                        .append("')::numeric)");
-            }
-            jdbc.sql(sql + from).params(params).query((RowCallbackHandler) rs -> {
-                for (int i = 0; i < dims.size(); i++) {
-                    java.math.BigDecimal v = rs.getBigDecimal(i + 1);
-                    dimensions.add(Map.entry(dims.get(i), v == null ? 0.0 : Scoring.round(v.doubleValue())));
-                }
-            });
         }
         return new Dashboard(c, unitPath, unitName, totals, levels, dimensions, by, rows);
     }
@@ -563,7 +585,7 @@ public class Campaigns {
 
     /** Every participant the viewer may see with their result, as .xlsx; audited, names being personal data. */
     public void export(long campaignId, Scope scope, Locale locale, OutputStream out) throws java.io.IOException {
-        Campaign c = get(campaignId, scope);
+        Campaign c = visible(campaignId, scope);
         Scope.Sql s = scope.sql("p.path", null);
         List<Object> params = new ArrayList<>();
         params.add(campaignId);
