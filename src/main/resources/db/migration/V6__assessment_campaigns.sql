@@ -54,7 +54,8 @@ CREATE TABLE campaign (
 );
 CREATE INDEX campaign_unit ON campaign (unit_path);
 
--- The population fixed at launch, with the attributes its reports break down by.
+-- The population fixed at launch, with the attributes its reports break down by, and each one's scored figures
+-- once there are any: the campaign's report is one narrow table, so a dashboard is one scan.
 CREATE TABLE campaign_participant (
     campaign_id BIGINT NOT NULL REFERENCES campaign (id),
     teacher_id  BIGINT NOT NULL,
@@ -67,6 +68,10 @@ CREATE TABLE campaign_participant (
     subject     TEXT,
     title       TEXT,
     age_band    TEXT   NOT NULL,
+    total       NUMERIC(5, 1),
+    level       TEXT,
+    passed      BOOLEAN,
+    dimensions  NUMERIC[],     -- the top-level scores in framework order
     PRIMARY KEY (campaign_id, teacher_id)
 );
 CREATE INDEX campaign_participant_teacher ON campaign_participant (teacher_id);
@@ -90,7 +95,6 @@ CREATE TABLE assessment_result (
     total       NUMERIC(5, 1) NOT NULL,
     level       TEXT         NOT NULL,
     passed      BOOLEAN      NOT NULL,
-    dimensions  NUMERIC[]    NOT NULL,  -- the top-level scores in framework order, for fast dashboards
     scores      JSONB        NOT NULL,  -- {"framework item identifier": score}
     explanation JSONB        NOT NULL,  -- {"indicator identifier": [{"item": code, "answer": [...], "score": s, "weight": w}]}
     scored_at   TIMESTAMPTZ  NOT NULL DEFAULT now(),

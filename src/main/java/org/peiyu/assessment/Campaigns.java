@@ -398,21 +398,29 @@ public class Campaigns {
         }
     }
 
+    /** Writes results: the details, and the figures the campaign's report reads onto the participant's row. */
     private void writeResults(List<Object[]> rows) {
         jdbcTemplate.batchUpdate("""
-                INSERT INTO assessment_result (campaign_id, teacher_id, total, level, passed, dimensions, scores,
-                  explanation)
-                VALUES (?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb))
+                INSERT INTO assessment_result (campaign_id, teacher_id, total, level, passed, scores, explanation)
+                VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb))
                 ON CONFLICT (campaign_id, teacher_id) DO UPDATE SET total = EXCLUDED.total, level = EXCLUDED.level,
-                  passed = EXCLUDED.passed, dimensions = EXCLUDED.dimensions, scores = EXCLUDED.scores,
-                  explanation = EXCLUDED.explanation, scored_at = now()""", rows, rows.size(), (ps, r) -> {
-                    for (int i = 0; i < r.length; i++) {
-                        if (r[i] instanceof Double[] dims) {
-                            ps.setArray(i + 1, ps.getConnection().createArrayOf("numeric", dims));
-                        } else {
-                            ps.setObject(i + 1, r[i]);
-                        }
+                  passed = EXCLUDED.passed, scores = EXCLUDED.scores, explanation = EXCLUDED.explanation,
+                  scored_at = now()""", rows, rows.size(), (ps, r) -> {
+                    for (int i = 0; i < 5; i++) {
+                        ps.setObject(i + 1, r[i]);
                     }
+                    ps.setObject(6, r[6]);
+                    ps.setObject(7, r[7]);
+                });
+        jdbcTemplate.batchUpdate("""
+                UPDATE campaign_participant SET total = ?, level = ?, passed = ?, dimensions = ?
+                WHERE campaign_id = ? AND teacher_id = ?""", rows, rows.size(), (ps, r) -> {
+                    ps.setObject(1, r[2]);
+                    ps.setObject(2, r[3]);
+                    ps.setObject(3, r[4]);
+                    ps.setArray(4, ps.getConnection().createArrayOf("numeric", (Double[]) r[5]));
+                    ps.setObject(5, r[0]);
+                    ps.setObject(6, r[1]);
                 });
     }
 
@@ -523,33 +531,6 @@ public class Campaigns {
         params.add(campaignId);
         params.add(Scope.escapeLike(unitPath) + "%");
         params.addAll(s.params());
-        String from = " FROM campaign_participant p LEFT JOIN assessment_result r ON r.campaign_id = p.campaign_id "
-                + "AND r.teacher_id = p.teacher_id WHERE p.campaign_id = ? AND p.path LIKE ? AND " + s.clause();
-        String figures = "count(*), count(r.teacher_id), count(*) FILTER (WHERE r.passed), avg(r.total)";
-        // one pass for the totals, the level counts and the dimension averages
-        List<Scoring.Level> levelList = c.levelList();
-        List<FrameworkItem> dims = frameworks.items(bank.instrument(c.instrumentId()).frameworkId()).stream()
-                .filter(i -> i.parentId() == null).toList();
-        StringBuilder summary = new StringBuilder("SELECT 'all', 'all', " + figures);
-        for (Scoring.Level l : levelList) {
-            summary.append(", count(*) FILTER (WHERE r.level = '").append(l.key().replace("'", "")).append("')");
-        }
-        for (int i = 1; i <= dims.size(); i++) {
-            summary.append(", avg(r.dimensions[").append(i).append("])");
-        }
-        Map<String, Long> levels = new LinkedHashMap<>();
-        List<Map.Entry<FrameworkItem, Double>> dimensions = new ArrayList<>();
-        Figures totals = jdbc.sql(summary + from).params(params).query((rs, n) -> {
-            int col = 7;
-            for (Scoring.Level l : levelList) {
-                levels.put(l.key(), rs.getLong(col++));
-            }
-            for (FrameworkItem d : dims) {
-                java.math.BigDecimal v = rs.getBigDecimal(col++);
-                dimensions.add(Map.entry(d, v == null ? 0.0 : Scoring.round(v.doubleValue())));
-            }
-            return figures(rs, "all");
-        }).single();
         String key = switch (by) {
             case UNIT -> "split_part(substr(p.path, " + (unitPath.length() + 1) + "), '/', 1)";
             case SCHOOL -> "p.school_id::text";
@@ -558,15 +539,50 @@ public class Campaigns {
             case AGE_BAND -> "p.age_band";
             case AREA_CLASS -> "p.area_class";
         };
-        String label = by == By.SCHOOL ? "min(p.school_name)" : key;
-        List<Figures> rows = new ArrayList<>(jdbc.sql("SELECT " + key + " AS k, " + label + " AS label, " + figures
-                        + from + " GROUP BY 1 ORDER BY 1")
-                .params(params).query((rs, n) -> figures(rs, rs.getString("k"))).list());
+        List<Scoring.Level> levelList = c.levelList();
+        List<FrameworkItem> dims = frameworks.items(bank.instrument(c.instrumentId()).frameworkId()).stream()
+                .filter(i -> i.parentId() == null).toList();
+        // one scan of the campaign's report rows: the breakdown and, as the empty grouping set, the totals
+        StringBuilder sql = new StringBuilder("SELECT grouping(" + key + ") AS whole, " + key + " AS k, "
+                + (by == By.SCHOOL ? "min(p.school_name)" : key) + " AS label, "
+                + "count(*), count(p.total), count(*) FILTER (WHERE p.passed), avg(p.total)");
+        for (Scoring.Level l : levelList) {
+            sql.append(", count(*) FILTER (WHERE p.level = '").append(l.key().replace("'", "")).append("')");
+        }
+        for (int i = 1; i <= dims.size(); i++) {
+            sql.append(", avg(p.dimensions[").append(i).append("])");
+        }
+        sql.append(" FROM campaign_participant p WHERE p.campaign_id = ? AND p.path LIKE ? AND ").append(s.clause())
+                .append(" GROUP BY GROUPING SETS ((), (").append(key).append(")) ORDER BY 1 DESC, 2");
+        Map<String, Long> levels = new LinkedHashMap<>();
+        levelList.forEach(l -> levels.put(l.key(), 0L));
+        List<Map.Entry<FrameworkItem, Double>> dimensions = new ArrayList<>();
+        List<Figures> rows = new ArrayList<>();
+        Figures[] totals = {new Figures("all", "all", 0, 0, 0, null)};
+        jdbc.sql(sql.toString()).params(params).query((RowCallbackHandler) rs -> {
+            java.math.BigDecimal avg = rs.getBigDecimal(7);
+            Figures f = new Figures(rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
+                    avg == null ? null : Scoring.round(avg.doubleValue()));
+            if (rs.getInt(1) == 1) {
+                totals[0] = new Figures("all", "all", f.participants(), f.submitted(), f.passed(), f.average());
+                int col = 8;
+                for (Scoring.Level l : levelList) {
+                    levels.put(l.key(), rs.getLong(col++));
+                }
+                for (FrameworkItem d : dims) {
+                    java.math.BigDecimal v = rs.getBigDecimal(col++);
+                    dimensions.add(Map.entry(d, v == null ? 0.0 : Scoring.round(v.doubleValue())));
+                }
+            } else {
+                rows.add(f);
+            }
+        });
         if (by == By.UNIT) {
             rows.replaceAll(r -> new Figures(r.key(), tree.unit(r.key()).map(Unit::name).orElse(r.key()),
                     r.participants(), r.submitted(), r.passed(), r.average()));
         }
-        return new Dashboard(c, unitPath, unitName, totals, levels, dimensions, by, rows);
+        Figures total = totals[0];
+        return new Dashboard(c, unitPath, unitName, total, levels, dimensions, by, rows);
     }
 
     private static Campaign campaign(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
@@ -575,12 +591,6 @@ public class Campaigns {
                 (String[]) rs.getArray("school_types").getArray(), rs.getString("subject"),
                 rs.getObject("opens_at", OffsetDateTime.class), rs.getObject("closes_at", OffsetDateTime.class),
                 rs.getString("levels"), rs.getString("pass_level"), rs.getInt("participants"), rs.getLong("submitted"));
-    }
-
-    private static Figures figures(java.sql.ResultSet rs, String key) throws java.sql.SQLException {
-        java.math.BigDecimal avg = rs.getBigDecimal(6);
-        return new Figures(key, rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                avg == null ? null : Scoring.round(avg.doubleValue()));
     }
 
     /** Every participant the viewer may see with their result, as .xlsx; audited, names being personal data. */
@@ -597,12 +607,11 @@ public class Campaigns {
                 m.apply("teacher.ageBand"), m.apply("school.areaClass"), m.apply("assessment.state"),
                 m.apply("assessment.total"), m.apply("assessment.level")))) {
             jdbc.sql("""
-                            SELECT p.name, p.school_name, p.subject, p.title, p.age_band, p.area_class, r.total, r.level,
+                            SELECT p.name, p.school_name, p.subject, p.title, p.age_band, p.area_class, p.total, p.level,
                                    resp.submitted_at IS NOT NULL AS submitted, resp.saved_at IS NOT NULL AS started
                             FROM campaign_participant p
                             LEFT JOIN assessment_response resp ON resp.campaign_id = p.campaign_id
                               AND resp.teacher_id = p.teacher_id
-                            LEFT JOIN assessment_result r ON r.campaign_id = p.campaign_id AND r.teacher_id = p.teacher_id
                             WHERE p.campaign_id = ? AND """ + s.clause() + " ORDER BY p.path, p.name")
                     .params(params)
                     .query((RowCallbackHandler) rs -> {
