@@ -57,7 +57,7 @@ public final class Benchmarks {
                 run(ctx, size);
             } else {
                 AssessmentBenchmark.run(ctx, size == DemoRegion.Size.CITY ? new DemoRegion.Size(1, 2, 10, 50)
-                        : new DemoRegion.Size(2, 10, 112, 50));
+                        : new DemoRegion.Size(2, 10, 114, 50));
             }
         } finally {
             ctx.close();
