@@ -103,6 +103,41 @@ class CampaignsTest extends PlatformTest {
     }
 
     @Test
+    void badItemsInstrumentsAndCampaignsAreRefusedNamingTheField() throws Exception {
+        long framework = bank.instrument(sampleInstrument()).frameworkId();
+        var scored = List.of(new AssessmentItem.Option("A", "a", null, 0, false),
+                new AssessmentItem.Option("B", "b", null, 100, false));
+        assertThatThrownBy(() -> bank.addItem("S-L-1.1.1", AssessmentItem.Kind.LIKERT, "题干", null, scored, framework,
+                List.of("1.1.1"), false, "t")).isInstanceOfSatisfying(BadInputException.class,
+                e -> assertThat(e.messageKey()).isEqualTo("assessment.error.codeExists"));
+        assertThatThrownBy(() -> bank.addItem("X-1", AssessmentItem.Kind.SINGLE, "题干", null, scored, framework,
+                List.of("9.9.9"), false, "t")).isInstanceOfSatisfying(BadInputException.class,
+                e -> assertThat(e.problems()).extracting(BadInputException.Problem::field)
+                        .containsExactly("options", "indicators"));
+        assertThatThrownBy(() -> bank.addItem("X-2", AssessmentItem.Kind.SCENARIO, "题干", null,
+                List.of(new AssessmentItem.Option("A", "a", null, 150, false),
+                        new AssessmentItem.Option("A", "b", null, 0, false)), framework, List.of("1.1.1"), false, "t"))
+                .isInstanceOfSatisfying(BadInputException.class,
+                        e -> assertThat(e.field()).isEqualTo("options"));
+        assertThatThrownBy(() -> bank.addInstrument(" ", framework, List.of(), Map.of(), false, "t"))
+                .isInstanceOfSatisfying(BadInputException.class, e -> assertThat(e.problems())
+                        .extracting(BadInputException.Problem::field).containsExactly("title", "items"));
+        LocalDateTime now = LocalDateTime.now();
+        assertThatThrownBy(() -> campaigns.launch(new Campaigns.Form("", sampleInstrument(), "3990101001", List.of(),
+                null, now, now.minusDays(1), 80.0, 70.0, 90.0), account("district").scope(), "district"))
+                .isInstanceOfSatisfying(BadInputException.class, e -> assertThat(e.problems())
+                        .extracting(BadInputException.Problem::field).containsExactly("title", "closesAt", "passMin"));
+        // the item-bank form refuses malformed option lines, naming the line
+        String page = mvc.perform(post("/item-bank/items").param("code", "X-3").param("kind", "LIKERT")
+                .param("stem", "题干").param("options", "A|好|100\n坏行").param("frameworkId", String.valueOf(framework))
+                .param("indicators", "1.1.1").with(csrf()).with(user(account("district")))).andReturn().getResponse()
+                .getContentAsString();
+        assertThat(page).contains("第 2 行选项格式");
+        assertThat(mvc.perform(get("/item-bank").with(user(account("teacher")))).andReturn().getResponse()
+                .getStatus()).isEqualTo(404);
+    }
+
+    @Test
     void theWindowIsEnforcedAndOutsidersGetNothing() {
         LocalDateTime now = LocalDateTime.now();
         long past = launch("3990101001", now.minusDays(10), now.minusDays(1));
