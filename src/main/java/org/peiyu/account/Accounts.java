@@ -293,6 +293,20 @@ public class Accounts {
         return id;
     }
 
+    /** An account that may review evidence of teachers under a unit. */
+    public record Reviewer(long accountId, String displayName, Long teacherId) {
+    }
+
+    /** Enabled accounts holding the reviewer role over a unit that contains {@code unitPath}. */
+    public List<Reviewer> reviewersOver(String unitPath) {
+        return jdbc.sql("""
+                        SELECT a.id, a.display_name, a.teacher_id FROM account a JOIN account_grant g ON g.account_id = a.id
+                        WHERE g.role = 'REVIEWER' AND a.enabled AND ? LIKE g.unit_path || '%' ORDER BY a.display_name""")
+                .param(unitPath)
+                .query((rs, n) -> new Reviewer(rs.getLong(1), rs.getString(2), (Long) rs.getObject(3)))
+                .list();
+    }
+
     public boolean exists(String username) {
         return jdbc.sql("SELECT count(*) FROM account WHERE username = ?").param(username).query(Long.class).single() > 0;
     }

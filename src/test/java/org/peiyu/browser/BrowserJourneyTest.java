@@ -155,6 +155,38 @@ class BrowserJourneyTest extends PlatformTest {
         assertThat(browser.findElement(By.id("result-tree")).getText()).contains("1.1.1");
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.peiyu.assessment.EvidenceReview review;
+    @org.springframework.beans.factory.annotation.Autowired
+    org.peiyu.directory.Teachers teachers;
+
+    @Test
+    void aReviewerGradesEvidence() {
+        java.time.LocalDateTime now = java.time.LocalDateTime.now();
+        long roundId = review.createRound("浏览器考核", "3990101001", now.minusDays(1), now.plusDays(5), 1, 1, false,
+                org.peiyu.platform.security.Scope.ALL, "test");
+        var me = teachers.get(account("teacher").teacherId(), org.peiyu.platform.security.Scope.ALL);
+        long sid = review.mine(roundId, me.id(), me.name(), me.path()).id();
+        java.util.UUID point = review.points(review.round(roundId)).get(0).identifier();
+        review.choose(sid, me.id(), java.util.List.of(point));
+        review.upload(sid, me.id(), point, org.peiyu.assessment.EvidenceReview.Form.LESSON_DESIGN, "设计.pdf",
+                ("%PDF-1.4 browser " + sid).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        review.submit(sid, me.id());
+        review.assign(sid, account("reviewer").accountId(), org.peiyu.platform.security.Scope.ALL, "test");
+
+        signIn("reviewer");
+        browser.get(url("/reviews"));
+        browser.findElement(By.cssSelector("a[href='/reviews/" + sid + "']")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".grade-form")));
+        var form = browser.findElement(By.cssSelector(".grade-form"));
+        new org.openqa.selenium.support.ui.Select(form.findElement(By.name("grade"))).selectByValue("PASS");
+        form.findElement(By.name("comment")).sendKeys("设计完整，可补充学情数据");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"), "已评定"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).contains("已评定");
+        assertThat(browser.getPageSource()).contains("设计完整，可补充学情数据");
+    }
+
     @Test
     void englishIsCompleteAndSwitchable() {
         signIn("district");

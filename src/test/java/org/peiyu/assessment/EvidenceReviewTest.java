@@ -1,0 +1,188 @@
+package org.peiyu.assessment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.peiyu.PlatformTest;
+import org.peiyu.account.Accounts;
+import org.peiyu.directory.TeacherDetail;
+import org.peiyu.directory.Teachers;
+import org.peiyu.framework.FrameworkItem;
+import org.peiyu.platform.security.Role;
+import org.peiyu.platform.security.Scope;
+import org.peiyu.platform.web.BadInputException;
+import org.peiyu.platform.web.NotFoundException;
+import org.springframework.beans.factory.annotation.Autowired;
+
+class EvidenceReviewTest extends PlatformTest {
+
+    @Autowired
+    EvidenceReview review;
+    @Autowired
+    Teachers teachers;
+    @Autowired
+    Accounts accounts;
+
+    static byte[] pdf(String text) {
+        return ("%PDF-1.4\n" + text + "\n%%EOF").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Three points over two dimensions, in framework order. */
+    static List<UUID> threePoints(EvidenceReview review, EvidenceReview.Round round) {
+        List<UUID> chosen = new ArrayList<>();
+        Set<String> dims = new HashSet<>();
+        for (FrameworkItem p : review.points(round)) {
+            if (chosen.size() < 3 && (dims.add(EvidenceReview.dimensionOf(p)) || chosen.size() < 2)) {
+                chosen.add(p.identifier());
+            }
+        }
+        return chosen;
+    }
+
+    @Test
+    void fromChoiceToGradeToRevisionToRecommendation() {
+        LocalDateTime now = LocalDateTime.now();
+        long roundId = review.createRound("校本考核", "3990101001", now.minusDays(1), now.plusDays(10), 3, 2, false,
+                account("school").scope(), "school");
+        EvidenceReview.Round round = review.round(roundId);
+        var teacherAccount = account("teacher");
+        TeacherDetail me = teachers.get(teacherAccount.teacherId(), Scope.ALL);
+        long sid = review.mine(roundId, me.id(), me.name(), me.path()).id();
+        List<UUID> points = threePoints(review, round);
+
+        review.choose(sid, me.id(), points.subList(0, 1));
+        assertThatThrownBy(() -> review.submit(sid, me.id())).isInstanceOfSatisfying(BadInputException.class,
+                e -> assertThat(e.messageKey()).isEqualTo("review.error.tooFew"));
+        review.choose(sid, me.id(), points);
+        assertThatThrownBy(() -> review.submit(sid, me.id())).isInstanceOfSatisfying(BadInputException.class,
+                e -> assertThat(e.messageKey()).isEqualTo("review.error.noEvidence"));
+        assertThatThrownBy(() -> review.choose(sid, me.id(), List.of(UUID.randomUUID())))
+                .isInstanceOf(BadInputException.class);
+
+        // uploads are judged by content, size and hash
+        byte[] exe = {'M', 'Z', 0, 0, 1, 2, 3};
+        assertRefused(() -> review.upload(sid, me.id(), points.get(0), EvidenceReview.Form.LESSON_DESIGN, "a.pdf", exe),
+                "review.error.needDocument");
+        assertRefused(() -> review.upload(sid, me.id(), points.get(0), EvidenceReview.Form.CLASS_RECORDING, "v.mp4",
+                pdf("not a video")), "review.error.needVideo");
+        byte[] big = new byte[(int) EvidenceReview.MAX_DOCUMENT + 1];
+        System.arraycopy(pdf("x"), 0, big, 0, 8);
+        assertRefused(() -> review.upload(sid, me.id(), points.get(0), EvidenceReview.Form.LESSON_DESIGN, "big.pdf",
+                big), "review.error.tooLarge");
+        long[] files = new long[3];
+        for (int i = 0; i < 3; i++) {
+            files[i] = review.upload(sid, me.id(), points.get(i), EvidenceReview.Form.LESSON_DESIGN, "设计" + i + ".pdf",
+                    pdf("lesson design " + i + " " + sid));
+        }
+        assertRefused(() -> review.upload(sid, me.id(), points.get(1), EvidenceReview.Form.REFLECTION, "copy.pdf",
+                pdf("lesson design 0 " + sid)), "review.error.duplicate");
+        review.submit(sid, me.id());
+        assertRefused(() -> review.submit(sid, me.id()), "review.error.notEditable");
+
+        // the school assigns the district's reviewer; the teacher's own account is never a candidate
+        Scope school = account("school").scope();
+        long reviewer = account("reviewer").accountId();
+        assertThat(review.candidates(sid, school)).extracting(Accounts.Reviewer::accountId).contains(reviewer)
+                .doesNotContain(teacherAccount.accountId());
+        assertRefused(() -> { review.assign(sid, teacherAccount.accountId(), school, "school"); return 0L; },
+                "review.error.reviewer");
+        review.assign(sid, reviewer, school, "school");
+
+        // only an assigned reviewer grades; pass and fail need a comment
+        long outsider = accounts.createSeeded("reviewer-elsewhere", "外区评审", "pass12345", Role.REVIEWER, "990102", null);
+        assertThatThrownBy(() -> review.grade(files[0], outsider, EvidenceReview.Grade.PASS, "ok"))
+                .isInstanceOf(NotFoundException.class);
+        assertRefused(() -> { review.grade(files[0], reviewer, EvidenceReview.Grade.PASS, " "); return 0L; },
+                "review.error.commentRequired");
+        review.grade(files[0], reviewer, EvidenceReview.Grade.EXCELLENT, null);
+        review.grade(files[1], reviewer, EvidenceReview.Grade.PASS, "可进一步细化");
+        review.grade(files[2], reviewer, EvidenceReview.Grade.FAIL, "缺少学情分析数据");
+        var submission = review.forAdmin(sid, school);
+        assertThat(submission.status()).isEqualTo("GRADED");
+        assertThat(review.points(submission, true)).extracting(EvidenceReview.PointView::result)
+                .containsExactlyInAnyOrder("EXCELLENT", "PASS", "FAIL");
+
+        // one revision: new evidence for the failed point, graded again
+        assertRefused(() -> { review.submit(sid, me.id()); return 0L; }, "review.error.nothingRevised");
+        long revised = review.upload(sid, me.id(), points.get(2), EvidenceReview.Form.LESSON_DESIGN, "修改.pdf",
+                pdf("revised " + sid));
+        review.submit(sid, me.id());
+        review.grade(revised, reviewer, EvidenceReview.Grade.PASS, "已补充");
+        submission = review.forAdmin(sid, school);
+        assertThat(submission.status()).isEqualTo("FINAL");
+        assertThat(review.points(submission, true)).extracting(EvidenceReview.PointView::result)
+                .containsExactlyInAnyOrder("EXCELLENT", "PASS", "PASS");
+        assertRefused(() -> review.upload(sid, me.id(), points.get(1), EvidenceReview.Form.REFLECTION, "again.pdf",
+                pdf("again " + sid)), "review.error.notEditable");
+
+        // the school recommends the excellent point, within its share
+        UUID excellent = review.points(submission, true).stream().filter(p -> "EXCELLENT".equals(p.result()))
+                .findFirst().orElseThrow().point().identifier();
+        UUID pass = review.points(submission, true).stream().filter(p -> "PASS".equals(p.result()))
+                .findFirst().orElseThrow().point().identifier();
+        assertRefused(() -> { review.recommend(sid, pass, school, "school"); return 0L; },
+                "review.error.notExcellent");
+        review.recommend(sid, excellent, school, "school");
+        assertThat(review.submissions(roundId, school)).singleElement()
+                .satisfies(row -> assertThat(row.recommended()).isEqualTo(1));
+    }
+
+    @Test
+    void evidenceFilesReachOnlyTheirTeacherReviewersAndAdmins() throws Exception {
+        LocalDateTime now = LocalDateTime.now();
+        long roundId = review.createRound("文件权限", "990101", now.minusDays(1), now.plusDays(10), 1, 1, true,
+                account("district").scope(), "district");
+        var teacher = account("teacher");
+        TeacherDetail me = teachers.get(teacher.teacherId(), Scope.ALL);
+        long sid = review.mine(roundId, me.id(), me.name(), me.path()).id();
+        UUID point = review.points(review.round(roundId)).get(0).identifier();
+        review.choose(sid, me.id(), List.of(point));
+        long file = review.upload(sid, me.id(), point, EvidenceReview.Form.REFLECTION, "反思.pdf", pdf("r " + sid));
+        review.submit(sid, me.id());
+        assertThat(mvc.perform(get("/evidence/files/{id}", file).with(user(teacher))).andReturn().getResponse()
+                .getContentAsByteArray()).isEqualTo(pdf("r " + sid));
+        assertThat(mvc.perform(get("/evidence/files/{id}", file).with(user(account("school")))).andReturn()
+                .getResponse().getStatus()).isEqualTo(200);
+        assertThat(mvc.perform(get("/evidence/files/{id}", file).with(user(account("reviewer")))).andReturn()
+                .getResponse().getStatus()).isEqualTo(404); // not assigned yet
+        review.assign(sid, account("reviewer").accountId(), account("district").scope(), "district");
+        assertThat(mvc.perform(get("/evidence/files/{id}", file).with(user(account("reviewer")))).andReturn()
+                .getResponse().getStatus()).isEqualTo(200);
+        // every page of the workflow renders for its users
+        assertThat(mvc.perform(get("/my/evidence/{id}", roundId).with(user(teacher))).andReturn().getResponse()
+                .getContentAsString()).contains("反思.pdf").contains("评审中");
+        assertThat(mvc.perform(get("/reviews/rounds/{id}", roundId).with(user(account("district")))).andReturn()
+                .getResponse().getContentAsString()).contains(me.name());
+        assertThat(mvc.perform(get("/reviews/submissions/{id}", sid).with(user(account("school")))).andReturn()
+                .getResponse().getStatus()).isEqualTo(200);
+        assertThat(mvc.perform(get("/reviews/{id}", sid).with(user(account("reviewer")))).andReturn().getResponse()
+                .getContentAsString()).doesNotContain(me.name()).contains("反思.pdf");
+        assertThat(mvc.perform(get("/my/evidence/{id}", roundId).with(user(account("district")))).andReturn()
+                .getResponse().getStatus()).isEqualTo(404);
+        // a blind round hides the teacher's name from the reviewer
+        assertThat(review.assignments(account("reviewer").accountId())).anySatisfy(a -> {
+            assertThat(a.submissionId()).isEqualTo(sid);
+            assertThat(a.teacherName()).isNull();
+        });
+    }
+
+    private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String key) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(BadInputException.class,
+                e -> assertThat(e.messageKey()).isEqualTo(key));
+    }
+
+    private static void assertRefused(java.util.concurrent.Callable<Long> call, String key) {
+        assertRefused((org.assertj.core.api.ThrowableAssert.ThrowingCallable) call::call, key);
+    }
+}
