@@ -6,9 +6,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.UUID;
 
 import org.peiyu.assessment.AssessmentItem;
 import org.peiyu.assessment.Campaigns;
+import org.peiyu.assessment.EvidenceReview;
 import org.peiyu.assessment.ItemBank;
 import org.peiyu.directory.Teachers;
 import org.peiyu.platform.security.Scope;
@@ -26,12 +28,63 @@ class DemoAssessments {
     private final ItemBank bank;
     private final Teachers teachers;
     private final DemoRegion region;
+    private final EvidenceReview review;
 
-    DemoAssessments(Campaigns campaigns, ItemBank bank, Teachers teachers, DemoRegion region) {
+    DemoAssessments(Campaigns campaigns, ItemBank bank, Teachers teachers, DemoRegion region, EvidenceReview review) {
         this.campaigns = campaigns;
         this.bank = bank;
         this.teachers = teachers;
         this.region = region;
+        this.review = review;
+    }
+
+    /**
+     * An evidence review round for the demo district: teachers of the demo school (not the demo teacher, who can try
+     * it) submit three points each with generated demo files; the demo reviewer is assigned and has graded half.
+     */
+    @Transactional
+    public int evidence(String schoolCode, long demoTeacherId, long reviewerAccountId) {
+        LocalDateTime now = LocalDateTime.now();
+        String district = schoolCode.substring(1, 7);
+        long roundId = review.createRound(region.label("review.title"), district, now.minusDays(3), now.plusDays(30),
+                3, 2, false, Scope.ALL, "sysadmin");
+        EvidenceReview.Round round = review.round(roundId);
+        List<UUID> points = new ArrayList<>();
+        java.util.Set<String> dims = new java.util.HashSet<>();
+        for (var p : review.points(round)) {
+            if (points.size() < 3 && (dims.add(p.description()) || points.size() < 2)) {
+                points.add(p.identifier());
+            }
+        }
+        List<Teachers.Member> members = new ArrayList<>();
+        teachers.population("/990000/990100/" + district + "/" + schoolCode + "/", List.of(), null, Scope.ALL,
+                members::add);
+        Random random = new Random(7);
+        int submitted = 0;
+        for (Teachers.Member m : members) {
+            if (m.teacherId() == demoTeacherId || submitted == 12) {
+                continue;
+            }
+            long sid = review.mine(roundId, m.teacherId(), m.name(), m.path()).id();
+            review.choose(sid, m.teacherId(), points);
+            List<Long> files = new ArrayList<>();
+            for (UUID point : points) {
+                files.add(review.upload(sid, m.teacherId(), point, EvidenceReview.Form.LESSON_DESIGN,
+                        "demo-" + m.teacherId() + "-" + point.toString().substring(0, 8) + ".pdf",
+                        DemoPdf.page("Peiyu demo evidence (not real): teacher " + m.teacherId() + ", point " + point)));
+            }
+            review.submit(sid, m.teacherId());
+            review.assign(sid, reviewerAccountId, Scope.ALL, "sysadmin");
+            if (submitted % 2 == 0) {
+                for (long file : files) {
+                    EvidenceReview.Grade g = EvidenceReview.Grade.values()[random.nextInt(3)];
+                    review.grade(file, reviewerAccountId, g, g == EvidenceReview.Grade.EXCELLENT ? null
+                            : region.label("review.comment." + g.name()));
+                }
+            }
+            submitted++;
+        }
+        return submitted;
     }
 
     /** Launches the campaign and answers it, in one transaction (one commit); returns how many submitted. */

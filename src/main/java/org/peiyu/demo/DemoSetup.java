@@ -63,10 +63,12 @@ class DemoSetup implements ApplicationRunner {
             accounts.createSeeded("city", region.label("account.city"), password, Role.CITY_ADMIN, "990100", null);
             accounts.createSeeded("district", region.label("account.district"), password, Role.DISTRICT_ADMIN, district, null);
             accounts.createSeeded("school", region.label("account.school"), password, Role.SCHOOL_ADMIN, r.firstSchoolCode(), null);
-            accounts.createSeeded("reviewer", region.label("account.reviewer"), password, Role.REVIEWER, district, null);
+            long reviewer = accounts.createSeeded("reviewer", region.label("account.reviewer"), password, Role.REVIEWER,
+                    district, null);
             long teacherId = teachers.firstActiveAt(r.firstSchoolCode()).orElseThrow();
             accounts.createSeeded("teacher", region.label("account.teacher"), password, Role.TEACHER, null, teacherId);
             int answered = assessments.run(sysadmin);
+            assessments.evidence(r.firstSchoolCode(), teacherId, reviewer);
             log.info("Demo region generated: {} divisions, {} schools, {} teachers, {} assessments answered, in {} ms",
                     r.divisions(), r.schools(), r.teachers(), answered, System.currentTimeMillis() - t0);
         }
