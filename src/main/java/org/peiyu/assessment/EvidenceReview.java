@@ -82,6 +82,14 @@ public class EvidenceReview {
     @Transactional
     public long createRound(String title, String unitCode, LocalDateTime opensAt, LocalDateTime closesAt,
                             Integer minPoints, Integer minDimensions, boolean blind, Scope scope, String actor) {
+        return createRound(title, unitCode, opensAt, closesAt, minPoints, minDimensions, blind, null, scope, actor);
+    }
+
+    /** A round in which the school may recommend at most {@code recommendShare} % of submissions (default 5). */
+    @Transactional
+    public long createRound(String title, String unitCode, LocalDateTime opensAt, LocalDateTime closesAt,
+                            Integer minPoints, Integer minDimensions, boolean blind, Double recommendShare, Scope scope,
+                            String actor) {
         BadInputException.Collector problems = new BadInputException.Collector();
         if (title == null || title.isBlank() || title.length() > 200) {
             problems.add("title", "error.required");
@@ -99,14 +107,19 @@ public class EvidenceReview {
         if (points < 1 || points > 30 || dims < 1 || dims > 4 || dims > points) {
             problems.add("minPoints", "review.error.minimums");
         }
+        double share = recommendShare == null ? 5 : recommendShare;
+        if (share < 0 || share > 100) {
+            problems.add("recommendShare", "review.error.share");
+        }
         problems.throwIfAny();
         long framework = frameworks.published("ntc-2.0-micro").orElseThrow().id();
         ZoneId zone = ZoneId.systemDefault();
         long id = jdbc.sql("""
                         INSERT INTO review_round (title, unit_path, framework_id, opens_at, closes_at, min_points,
-                          min_dimensions, blind, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")
+                          min_dimensions, blind, recommend_share, created_by)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")
                 .params(title.strip(), unit.path(), framework, opensAt.atZone(zone).toOffsetDateTime(),
-                        closesAt.atZone(zone).toOffsetDateTime(), points, dims, blind, actor)
+                        closesAt.atZone(zone).toOffsetDateTime(), points, dims, blind, share, actor)
                 .query(Long.class).single();
         audit.record(null, actor, "review.round.create", "review_round", id, unit.path(), title);
         return id;

@@ -62,10 +62,11 @@ class EvidenceWeb {
                        LocalDateTime closesAt,
                        @RequestParam(required = false) Integer minPoints,
                        @RequestParam(required = false) Integer minDimensions,
-                       @RequestParam(defaultValue = "false") boolean blind, Model model, RedirectAttributes redirect) {
+                       @RequestParam(defaultValue = "false") boolean blind,
+                       @RequestParam(required = false) Double recommendShare, Model model, RedirectAttributes redirect) {
         try {
             long id = review.createRound(title, unitCode, opensAt, closesAt, minPoints, minDimensions, blind,
-                    CurrentUser.adminScope(), CurrentUser.get().getUsername());
+                    recommendShare, CurrentUser.adminScope(), CurrentUser.get().getUsername());
             redirect.addFlashAttribute("notice", "action.saved");
             return "redirect:/reviews/rounds/" + id;
         } catch (BadInputException e) {
