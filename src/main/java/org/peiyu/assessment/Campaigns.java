@@ -76,7 +76,7 @@ public class Campaigns {
                        Double excellentMin) {
     }
 
-    /** A campaign as its admins see it. */
+    /** A campaign as its admins see it; {@code submitted} is -1 where it was not counted. */
     public record Campaign(long id, String title, long instrumentId, String instrumentTitle, String unitPath,
                            String[] schoolTypes, String subject, OffsetDateTime opensAt, OffsetDateTime closesAt,
                            String levels, String passLevel, int participants, long submitted) {

@@ -56,13 +56,17 @@ class DemoSetup implements ApplicationRunner {
     public void run(ApplicationArguments args) throws Exception {
         if (!region.exists()) {
             long t0 = System.currentTimeMillis();
-            long sysadmin = accounts.createSeeded("sysadmin", region.label("account.sysadmin"), password, Role.SYSTEM_ADMIN, null, null);
+            long sysadmin = accounts.createSeeded("sysadmin", region.label("account.sysadmin"), password,
+                    Role.SYSTEM_ADMIN, null, null);
             DemoRegion.Result r = region.generate(DemoRegion.Size.CITY, 2026L, sysadmin);
             String district = r.firstSchoolCode().substring(1, 7);
-            accounts.createSeeded("province", region.label("account.province"), password, Role.PROVINCE_ADMIN, DemoRegion.PROVINCE_CODE, null);
+            accounts.createSeeded("province", region.label("account.province"), password, Role.PROVINCE_ADMIN,
+                    DemoRegion.PROVINCE_CODE, null);
             accounts.createSeeded("city", region.label("account.city"), password, Role.CITY_ADMIN, "990100", null);
-            accounts.createSeeded("district", region.label("account.district"), password, Role.DISTRICT_ADMIN, district, null);
-            accounts.createSeeded("school", region.label("account.school"), password, Role.SCHOOL_ADMIN, r.firstSchoolCode(), null);
+            accounts.createSeeded("district", region.label("account.district"), password, Role.DISTRICT_ADMIN,
+                    district, null);
+            accounts.createSeeded("school", region.label("account.school"), password, Role.SCHOOL_ADMIN,
+                    r.firstSchoolCode(), null);
             long reviewer = accounts.createSeeded("reviewer", region.label("account.reviewer"), password, Role.REVIEWER,
                     district, null);
             long teacherId = teachers.firstActiveAt(r.firstSchoolCode()).orElseThrow();
