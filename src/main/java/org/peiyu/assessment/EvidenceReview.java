@@ -373,6 +373,27 @@ public class EvidenceReview {
                 .params(params).query(SubmissionRow.class).list();
     }
 
+    /** A recommended excellent case, as the units above see them. */
+    public record Recommendation(long submissionId, String teacherName, String path, UUID point) {
+    }
+
+    /** The recommended cases of a round within the scope: what a district or city gathers from its schools. */
+    public List<Recommendation> recommendations(long roundId, Scope scope) {
+        round(roundId, scope);
+        Scope.Sql s = scope.sql("x.path", null);
+        List<Object> params = new ArrayList<>();
+        params.add(roundId);
+        params.addAll(s.params());
+        return jdbc.sql("""
+                        SELECT x.id, x.teacher_name, x.path, p.point FROM review_point p
+                        JOIN review_submission x ON x.id = p.submission_id
+                        WHERE x.round_id = ? AND p.recommended AND """ + s.clause() + " ORDER BY x.path, x.teacher_name")
+                .params(params)
+                .query((rs, n) -> new Recommendation(rs.getLong(1), rs.getString(2), rs.getString(3),
+                        rs.getObject(4, UUID.class)))
+                .list();
+    }
+
     /** The reviewers who may be assigned to a submission: reviewer accounts over its unit, never the teacher. */
     public List<Accounts.Reviewer> candidates(long submissionId, Scope scope) {
         Submission s = inScope(submissionId, scope);

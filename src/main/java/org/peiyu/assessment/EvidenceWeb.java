@@ -77,8 +77,14 @@ class EvidenceWeb {
 
     @GetMapping("/reviews/rounds/{id}")
     String round(@PathVariable long id, Model model) {
-        model.addAttribute("round", review.round(id, CurrentUser.adminScope()));
+        EvidenceReview.Round round = review.round(id, CurrentUser.adminScope());
+        model.addAttribute("round", round);
         model.addAttribute("submissions", review.submissions(id, CurrentUser.adminScope()));
+        java.util.Map<UUID, org.peiyu.framework.FrameworkItem> points = new java.util.HashMap<>();
+        review.points(round).forEach(p -> points.put(p.identifier(), p));
+        model.addAttribute("points", points);
+        model.addAttribute("recommendations", review.recommendations(id, CurrentUser.adminScope()));
+        model.addAttribute("english", english());
         return "assessment/round";
     }
 

@@ -106,12 +106,12 @@ class EvidenceReviewTest extends PlatformTest {
         assertRefused(() -> { review.grade(files[0], reviewer, EvidenceReview.Grade.PASS, " "); return 0L; },
                 "review.error.commentRequired");
         review.grade(files[0], reviewer, EvidenceReview.Grade.EXCELLENT, null);
-        review.grade(files[1], reviewer, EvidenceReview.Grade.PASS, "可进一步细化");
+        review.grade(files[1], reviewer, EvidenceReview.Grade.EXCELLENT, "示范性强");
         review.grade(files[2], reviewer, EvidenceReview.Grade.FAIL, "缺少学情分析数据");
         var submission = review.forAdmin(sid, school);
         assertThat(submission.status()).isEqualTo("GRADED");
         assertThat(review.points(submission, true)).extracting(EvidenceReview.PointView::result)
-                .containsExactlyInAnyOrder("EXCELLENT", "PASS", "FAIL");
+                .containsExactlyInAnyOrder("EXCELLENT", "EXCELLENT", "FAIL");
 
         // one revision: new evidence for the failed point, graded again
         assertRefused(() -> { review.submit(sid, me.id()); return 0L; }, "review.error.nothingRevised");
@@ -122,7 +122,7 @@ class EvidenceReviewTest extends PlatformTest {
         submission = review.forAdmin(sid, school);
         assertThat(submission.status()).isEqualTo("FINAL");
         assertThat(review.points(submission, true)).extracting(EvidenceReview.PointView::result)
-                .containsExactlyInAnyOrder("EXCELLENT", "PASS", "PASS");
+                .containsExactlyInAnyOrder("EXCELLENT", "EXCELLENT", "PASS");
         assertRefused(() -> review.upload(sid, me.id(), points.get(1), EvidenceReview.Form.REFLECTION, "again.pdf",
                 pdf("again " + sid)), "review.error.notEditable");
 
@@ -136,6 +136,12 @@ class EvidenceReviewTest extends PlatformTest {
         review.recommend(sid, excellent, school, "school");
         assertThat(review.submissions(roundId, school)).singleElement()
                 .satisfies(row -> assertThat(row.recommended()).isEqualTo(1));
+        // one submission, 5 %: one recommendation at most
+        assertRefused(() -> { review.recommend(sid, points.get(1), school, "school"); return 0L; },
+                "review.error.shareReached");
+        // the district sees the case its school recommended
+        assertThat(review.recommendations(roundId, account("district").scope())).singleElement()
+                .satisfies(r -> assertThat(r.point()).isEqualTo(excellent));
     }
 
     @Test
