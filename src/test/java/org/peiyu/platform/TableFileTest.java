@@ -40,6 +40,16 @@ class TableFileTest {
     }
 
     @Test
+    void aFileThatStopsBeingUtf8PartWayIsRefusedAsWrongEncoding() {
+        byte[] head = ("姓名,学校\n" + "张三,第一小学\n".repeat(6000)).getBytes(StandardCharsets.UTF_8);
+        byte[] bad = java.util.Arrays.copyOf(head, head.length + 2);
+        bad[head.length] = (byte) 0xC3; // a lead byte followed by
+        bad[head.length + 1] = (byte) 0x28; // a byte that cannot continue it
+        assertThatThrownBy(() -> read(bad)).isInstanceOfSatisfying(BadInputException.class,
+                e -> assertThat(e.messageKey()).isEqualTo("file.error.encoding"));
+    }
+
+    @Test
     void quotedFieldsMayHoldQuotesAndLineBreaks() throws Exception {
         assertThat(read("a,\"say \"\"hi\"\"\nthere\"\nb,c".getBytes(StandardCharsets.UTF_8)))
                 .containsExactly(List.of("a", "say \"hi\"\nthere"), List.of("b", "c"));
