@@ -60,8 +60,8 @@ public class DirectoryTree {
     public List<DivisionCount> divisionsWithCounts(Scope scope) {
         Scope.Sql s = scope.sql("s.path", null);
         java.util.Map<String, long[]> bySchoolPath = new java.util.HashMap<>();
-        jdbc.sql("SELECT s.path, count(t.id) FROM school s LEFT JOIN teacher t ON t.school_id = s.id "
-                        + "AND t.status = 'ACTIVE' WHERE " + s.clause() + " GROUP BY s.path")
+        jdbc.sql("SELECT s.path, COALESCE(h.teachers, 0) FROM school s LEFT JOIN school_headcount h "
+                        + "ON h.school_id = s.id AND h.status = 'ACTIVE' WHERE " + s.clause())
                 .params(s.params())
                 .query((org.springframework.jdbc.core.RowCallbackHandler) rs ->
                         bySchoolPath.put(rs.getString(1), new long[] {rs.getLong(2)}));

@@ -106,6 +106,8 @@ public final class Benchmarks {
         page(web, "province admin, status retired, recently updated", "/teachers?status=RETIRED&sort=UPDATED");
         page(web, "province admin, one school", "/teachers?schoolId=" + schoolId);
         page(web, "province admin, school list", "/schools");
+        page(web, "province admin, divisions with counts", "/divisions");
+        page(web, "province admin, home page", "/");
         web.signIn("benchcity");
         page(web, "city admin, first page", "/teachers");
         page(web, "city admin, subject 语文, page 20", "/teachers?subject=" + enc("语文") + "&page=20");
