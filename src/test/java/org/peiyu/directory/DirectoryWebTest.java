@@ -169,6 +169,9 @@ class DirectoryWebTest extends PlatformTest {
         String page = mvc.perform(get("/divisions").with(user(account("city")))).andReturn().getResponse()
                 .getContentAsString();
         assertThat(page).contains("新区").contains("990107");
+        long active = teachers.search(new TeacherQuery(null, null, "990101", null, null, null, null,
+                TeacherStatus.ACTIVE, null, 1, 1), Scope.ALL).total();
+        assertThat(page).contains("divisionCode=990101\">" + String.format("%,d", active) + "</a>");
     }
 
     @Test

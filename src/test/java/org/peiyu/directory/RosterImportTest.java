@@ -96,6 +96,16 @@ class RosterImportTest extends PlatformTest {
         assertThat(jdbc.sql("SELECT count(*) FROM teacher_transfer").query(Long.class).single()).isEqualTo(before + 1);
     }
 
+    /** The head counts kept by triggers always equal a count of the teachers themselves, whatever happened before. */
+    @Test
+    void headCountsAgreeWithTheTeachers() {
+        var kept = jdbc.sql("SELECT school_id, status, teachers FROM school_headcount WHERE teachers <> 0 "
+                + "ORDER BY 1, 2").query((rs, n) -> rs.getLong(1) + "/" + rs.getString(2) + "=" + rs.getLong(3)).list();
+        var counted = jdbc.sql("SELECT school_id, status, count(*) FROM teacher GROUP BY 1, 2 ORDER BY 1, 2")
+                .query((rs, n) -> rs.getLong(1) + "/" + rs.getString(2) + "=" + rs.getLong(3)).list();
+        assertThat(kept).isNotEmpty().isEqualTo(counted);
+    }
+
     @Test
     void aSchoolAdminCannotImportIntoAnotherSchoolNorTakeOverATeacherOutsideScope() throws Exception {
         String outside = id("19800101", 601);
