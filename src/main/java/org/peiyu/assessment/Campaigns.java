@@ -630,9 +630,4 @@ public class Campaigns {
         }
         audit.record("campaign.export", "campaign", campaignId, c.unitPath(), count[0] + " rows");
     }
-
-    /** Participants of a campaign by teacher, for tests and tools: their number. */
-    int participants(long campaignId) {
-        return jdbc.sql("SELECT participants FROM campaign WHERE id = ?").param(campaignId).query(Integer.class).single();
-    }
 }

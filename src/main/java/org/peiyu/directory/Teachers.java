@@ -346,11 +346,6 @@ public class Teachers {
         audit.record("teacher.status", "teacher", id, t.path(), t.status() + " → " + status);
     }
 
-    /** The unit path of a teacher, for other modules that file records under it. */
-    public java.util.Optional<String> pathOf(long teacherId) {
-        return jdbc.sql("SELECT path FROM teacher WHERE id = ?").param(teacherId).query(String.class).optional();
-    }
-
     /** An active teacher as a member of a population (an assessment's, a report's), with the attributes reports use. */
     public record Member(long teacherId, String name, String path, long schoolId, String schoolName,
                          SchoolType schoolType, AreaClass areaClass, String[] subjects, Title title, AgeBand ageBand) {
