@@ -60,10 +60,10 @@ class ScopeLeakTest extends PlatformTest {
         String body = "98010119800101001";
         outsideIdCard = body + IdCardNumber.checkChar(body);
         outside = teachers.create(new TeacherInput(OUTSIDE_NAME, outsideIdCard, null, "13900000000", "OUT1",
-                "3980101001", "语文", null, null, null, null, null, null), Scope.ALL);
+                "3980101001", "语文", null, null, null, null, null, null, null), Scope.ALL);
         String nb = "99010219800101003";
         neighbour = teachers.create(new TeacherInput(NEIGHBOUR_NAME, nb + IdCardNumber.checkChar(nb), null, null,
-                "NB1", "3990102001", "数学", null, null, null, null, null, null), Scope.ALL);
+                "NB1", "3990102001", "数学", null, null, null, null, null, null, null), Scope.ALL);
     }
 
     Stream<Arguments> admins() {

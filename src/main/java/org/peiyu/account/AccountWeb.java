@@ -183,6 +183,18 @@ class AccountWeb {
         }
     }
 
+    @PostMapping("/admin/accounts/grants")
+    String grant(@RequestParam(required = false) String username, @RequestParam(required = false) Role role,
+                 @RequestParam(required = false) String unitCode, RedirectAttributes redirect) {
+        try {
+            accounts.grant(username, role, unitCode, CurrentUser.adminScope());
+            redirect.addFlashAttribute("notice", "account.granted");
+        } catch (BadInputException e) {
+            redirect.addFlashAttribute("problems", e.problems());
+        }
+        return "redirect:/admin/accounts";
+    }
+
     @PostMapping("/admin/accounts/{id}/reset")
     String reset(@PathVariable long id, RedirectAttributes redirect) {
         CurrentUser.adminScope();

@@ -293,6 +293,28 @@ public class Accounts {
         return id;
     }
 
+    /**
+     * Grants one more role over a unit to an existing account in the granter's subtree, e.g. makes a teacher a
+     * reviewer. The same rules as at creation: the unit in scope, the role fitting the unit.
+     */
+    @Transactional
+    public void grant(String username, Role role, String unitCode, Scope granter) {
+        Long id = username == null ? null : jdbc.sql("SELECT id FROM account WHERE username = ?").param(username.strip())
+                .query(Long.class).optional().orElse(null);
+        if (id == null) {
+            throw new BadInputException("account", "account.error.unknownAccount");
+        }
+        pathInScope(id, granter);
+        Unit unit = tree.unit(unitCode == null ? null : unitCode.strip()).filter(u -> granter.covers(u.path()))
+                .orElseThrow(() -> new BadInputException("unitCode", "account.error.unit"));
+        if (role == null || role == Role.TEACHER || role == Role.SYSTEM_ADMIN || !fits(role, unit.kind())) {
+            throw new BadInputException("role", "account.error.roleUnit");
+        }
+        jdbc.sql("INSERT INTO account_grant (account_id, role, unit_code, unit_path) VALUES (?, ?, ?, ?) "
+                + "ON CONFLICT DO NOTHING").params(id, role.name(), unit.code(), unit.path()).update();
+        audit.record("account.grant", "account", id, unit.path(), role + " " + unit.code());
+    }
+
     /** An account that may review evidence of teachers under a unit. */
     public record Reviewer(long accountId, String displayName, Long teacherId) {
     }

@@ -20,6 +20,8 @@ import java.util.zip.ZipInputStream;
 
 import org.peiyu.account.Accounts;
 import org.peiyu.directory.DirectoryTree;
+import org.peiyu.directory.TeacherDetail;
+import org.peiyu.directory.Teachers;
 import org.peiyu.directory.Unit;
 import org.peiyu.framework.FrameworkItem;
 import org.peiyu.framework.Frameworks;
@@ -54,19 +56,22 @@ public class EvidenceReview {
     private final Frameworks frameworks;
     private final DirectoryTree tree;
     private final Accounts accounts;
+    private final Teachers teachers;
     private final AuditLog audit;
 
-    EvidenceReview(JdbcClient jdbc, Frameworks frameworks, DirectoryTree tree, Accounts accounts, AuditLog audit) {
+    EvidenceReview(JdbcClient jdbc, Frameworks frameworks, DirectoryTree tree, Accounts accounts, Teachers teachers,
+                   AuditLog audit) {
         this.jdbc = jdbc;
         this.frameworks = frameworks;
         this.tree = tree;
         this.accounts = accounts;
+        this.teachers = teachers;
         this.audit = audit;
     }
 
     public record Round(long id, String title, String unitPath, long frameworkId, OffsetDateTime opensAt,
                         OffsetDateTime closesAt, int minPoints, int minDimensions, boolean blind,
-                        double recommendShare) {
+                        double recommendShare, boolean excludeSameGroup) {
         public boolean open() {
             OffsetDateTime now = OffsetDateTime.now();
             return !now.isBefore(opensAt) && now.isBefore(closesAt);
@@ -75,21 +80,22 @@ public class EvidenceReview {
 
     private static final String ROUND_COLUMNS = """
             id, title, unit_path, framework_id, opens_at, closes_at, min_points, min_dimensions, blind,
-            recommend_share""";
+            recommend_share, exclude_same_group""";
 
     // ---- rounds ----------------------------------------------------------------------------------------------
 
     @Transactional
     public long createRound(String title, String unitCode, LocalDateTime opensAt, LocalDateTime closesAt,
                             Integer minPoints, Integer minDimensions, boolean blind, Scope scope, String actor) {
-        return createRound(title, unitCode, opensAt, closesAt, minPoints, minDimensions, blind, null, scope, actor);
+        return createRound(title, unitCode, opensAt, closesAt, minPoints, minDimensions, blind, null, false, scope,
+                actor);
     }
 
     /** A round in which the school may recommend at most {@code recommendShare} % of submissions (default 5). */
     @Transactional
     public long createRound(String title, String unitCode, LocalDateTime opensAt, LocalDateTime closesAt,
-                            Integer minPoints, Integer minDimensions, boolean blind, Double recommendShare, Scope scope,
-                            String actor) {
+                            Integer minPoints, Integer minDimensions, boolean blind, Double recommendShare,
+                            boolean excludeSameGroup, Scope scope, String actor) {
         BadInputException.Collector problems = new BadInputException.Collector();
         if (title == null || title.isBlank() || title.length() > 200) {
             problems.add("title", "error.required");
@@ -116,10 +122,10 @@ public class EvidenceReview {
         ZoneId zone = ZoneId.systemDefault();
         long id = jdbc.sql("""
                         INSERT INTO review_round (title, unit_path, framework_id, opens_at, closes_at, min_points,
-                          min_dimensions, blind, recommend_share, created_by)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")
+                          min_dimensions, blind, recommend_share, exclude_same_group, created_by)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")
                 .params(title.strip(), unit.path(), framework, opensAt.atZone(zone).toOffsetDateTime(),
-                        closesAt.atZone(zone).toOffsetDateTime(), points, dims, blind, share, actor)
+                        closesAt.atZone(zone).toOffsetDateTime(), points, dims, blind, share, excludeSameGroup, actor)
                 .query(Long.class).single();
         audit.record(null, actor, "review.round.create", "review_round", id, unit.path(), title);
         return id;
@@ -394,11 +400,23 @@ public class EvidenceReview {
                 .list();
     }
 
-    /** The reviewers who may be assigned to a submission: reviewer accounts over its unit, never the teacher. */
+    /**
+     * The reviewers who may be assigned to a submission: reviewer accounts over its unit, never the teacher, and,
+     * where the round says so, nobody from the teacher's own teaching group in the same school.
+     */
     public List<Accounts.Reviewer> candidates(long submissionId, Scope scope) {
         Submission s = inScope(submissionId, scope);
+        boolean excludeGroup = round(s.roundId()).excludeSameGroup();
+        TeacherDetail teacher = excludeGroup ? teachers.get(s.teacherId(), Scope.ALL) : null;
         return accounts.reviewersOver(s.path()).stream()
-                .filter(r -> r.teacherId() == null || r.teacherId() != s.teacherId()).toList();
+                .filter(r -> r.teacherId() == null || r.teacherId() != s.teacherId())
+                .filter(r -> !excludeGroup || r.teacherId() == null || !sameGroup(teacher,
+                        teachers.get(r.teacherId(), Scope.ALL)))
+                .toList();
+    }
+
+    private static boolean sameGroup(TeacherDetail a, TeacherDetail b) {
+        return a.schoolId() == b.schoolId() && a.teachingGroup() != null && a.teachingGroup().equals(b.teachingGroup());
     }
 
     @Transactional

@@ -63,10 +63,12 @@ class EvidenceWeb {
                        @RequestParam(required = false) Integer minPoints,
                        @RequestParam(required = false) Integer minDimensions,
                        @RequestParam(defaultValue = "false") boolean blind,
-                       @RequestParam(required = false) Double recommendShare, Model model, RedirectAttributes redirect) {
+                       @RequestParam(required = false) Double recommendShare,
+                       @RequestParam(defaultValue = "false") boolean excludeSameGroup, Model model,
+                       RedirectAttributes redirect) {
         try {
             long id = review.createRound(title, unitCode, opensAt, closesAt, minPoints, minDimensions, blind,
-                    recommendShare, CurrentUser.adminScope(), CurrentUser.get().getUsername());
+                    recommendShare, excludeSameGroup, CurrentUser.adminScope(), CurrentUser.get().getUsername());
             redirect.addFlashAttribute("notice", "action.saved");
             return "redirect:/reviews/rounds/" + id;
         } catch (BadInputException e) {

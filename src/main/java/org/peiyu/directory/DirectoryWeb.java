@@ -100,7 +100,8 @@ class DirectoryWeb {
         model.addAttribute("input", new TeacherInput(t.name(), u.idCard(), t.gender().name(), u.phone(), t.staffNo(),
                 t.schoolCode(), String.join(",", t.subjects()), String.join(",", t.grades()),
                 t.title() == null ? null : t.title().name(), t.post(), t.birthDate().toString(),
-                t.teachingSince() == null ? null : t.teachingSince().toString(), t.status().name()));
+                t.teachingSince() == null ? null : t.teachingSince().toString(), t.status().name(),
+                t.teachingGroup()));
         return form(model, id);
     }
 

@@ -52,7 +52,7 @@ public class RosterImport {
     private static final int BATCH = 1000;
     /** The columns of each kind of roster, by field code; a code is also accepted as a column header. */
     public static final List<String> TEACHER_COLUMNS = List.of("name", "idCard", "gender", "phone", "staffNo", "schoolCode",
-            "subjects", "grades", "title", "post", "birthDate", "teachingSince", "status");
+            "subjects", "grades", "title", "post", "birthDate", "teachingSince", "status", "teachingGroup");
     public static final List<String> SCHOOL_COLUMNS = List.of("schoolCode", "schoolName", "divisionCode", "type", "areaClass",
             "address");
 
@@ -290,7 +290,7 @@ public class RosterImport {
         Object[] check(int rowNo, Map<String, String> v, BadInputException.Collector problems) {
             TeacherInput in = new TeacherInput(v.get("name"), v.get("idCard"), v.get("gender"), v.get("phone"),
                     v.get("staffNo"), v.get("schoolCode"), v.get("subjects"), v.get("grades"), v.get("title"),
-                    v.get("post"), v.get("birthDate"), v.get("teachingSince"), v.get("status"));
+                    v.get("post"), v.get("birthDate"), v.get("teachingSince"), v.get("status"), v.get("teachingGroup"));
             ValidTeacher t = validator.validate(in, today, problems);
             Long schoolId = null;
             if (t != null) {
@@ -314,14 +314,14 @@ public class RosterImport {
             String problemsJson = problemsJson(problems);
             if (problemsJson != null || t == null) {
                 return new Object[] {jobId, rowNo, problemsJson, Text.clean(in.name()), null, null, null, null, null,
-                        null, null, Text.clean(in.staffNo()), null, null, null, null, null, null, null, null};
+                        null, null, Text.clean(in.staffNo()), null, null, null, null, null, null, null, null, null};
             }
             String id = t.idCard().value();
             return new Object[] {jobId, rowNo, null, t.name(), t.gender().name(), pii.encrypt(id), pii.hash(id),
                     PersonalData.maskIdCard(id), pii.encrypt(t.phone()), pii.hash(t.phone()),
                     PersonalData.maskPhone(t.phone()), t.staffNo(), schoolId, t.subjects().toArray(String[]::new),
                     t.grades().toArray(String[]::new), t.title() == null ? null : t.title().name(), t.post(),
-                    t.birthDate(), t.teachingSince(), t.status().name()};
+                    t.birthDate(), t.teachingSince(), t.status().name(), t.teachingGroup()};
         }
 
         @Override
@@ -332,8 +332,8 @@ public class RosterImport {
             jdbcTemplate.batchUpdate("""
                     INSERT INTO import_row (job_id, row_no, problems, name, gender, id_card_cipher, id_card_hash,
                       id_card_masked, phone_cipher, phone_hash, phone_masked, staff_no, school_id, subjects, grades,
-                      title, post, birth_date, teaching_since, status)
-                    VALUES (?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                      title, post, birth_date, teaching_since, status, teaching_group)
+                    VALUES (?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     batch, BATCH, (PreparedStatement ps, Object[] r) -> {
                         for (int i = 0; i < r.length; i++) {
                             Object o = r[i];
@@ -513,10 +513,10 @@ public class RosterImport {
                 up AS (
                     INSERT INTO teacher AS t (name, gender, id_card_cipher, id_card_hash, id_card_masked, phone_cipher,
                       phone_hash, phone_masked, staff_no, school_id, path, subjects, grades, title, post, birth_date,
-                      teaching_since, status)
+                      teaching_since, status, teaching_group)
                     SELECT name, gender, id_card_cipher, id_card_hash, id_card_masked, phone_cipher, phone_hash,
                       phone_masked, staff_no, school_id, path, subjects, grades, title, post, birth_date,
-                      teaching_since, status FROM src
+                      teaching_since, status, teaching_group FROM src
                     ON CONFLICT (id_card_hash) DO UPDATE SET name = EXCLUDED.name, gender = EXCLUDED.gender,
                       phone_cipher = CASE WHEN t.phone_hash IS DISTINCT FROM EXCLUDED.phone_hash
                                           THEN EXCLUDED.phone_cipher ELSE t.phone_cipher END,
@@ -524,13 +524,13 @@ public class RosterImport {
                       staff_no = EXCLUDED.staff_no, school_id = EXCLUDED.school_id, path = EXCLUDED.path,
                       subjects = EXCLUDED.subjects, grades = EXCLUDED.grades, title = EXCLUDED.title,
                       post = EXCLUDED.post, birth_date = EXCLUDED.birth_date, teaching_since = EXCLUDED.teaching_since,
-                      status = EXCLUDED.status, updated_at = now()
+                      status = EXCLUDED.status, teaching_group = EXCLUDED.teaching_group, updated_at = now()
                     WHERE (t.name, t.gender, t.phone_hash, t.staff_no, t.school_id, t.subjects, t.grades, t.title,
-                           t.post, t.birth_date, t.teaching_since, t.status)
+                           t.post, t.birth_date, t.teaching_since, t.status, t.teaching_group)
                       IS DISTINCT FROM
                           (EXCLUDED.name, EXCLUDED.gender, EXCLUDED.phone_hash, EXCLUDED.staff_no, EXCLUDED.school_id,
                            EXCLUDED.subjects, EXCLUDED.grades, EXCLUDED.title, EXCLUDED.post, EXCLUDED.birth_date,
-                           EXCLUDED.teaching_since, EXCLUDED.status)
+                           EXCLUDED.teaching_since, EXCLUDED.status, EXCLUDED.teaching_group)
                     RETURNING (xmax = 0) AS inserted),
                 moved AS (
                     INSERT INTO teacher_transfer (teacher_id, from_school_id, to_school_id, by_actor, reason)

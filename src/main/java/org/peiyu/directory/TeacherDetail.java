@@ -9,7 +9,7 @@ public record TeacherDetail(long id, String name, Gender gender, String idCardMa
                             String staffNo, long schoolId, String schoolCode, String schoolName, String path,
                             AreaClass areaClass, List<String> subjects, List<String> grades, Title title, String post,
                             LocalDate birthDate, LocalDate teachingSince, TeacherStatus status,
-                            OffsetDateTime updatedAt, List<Transfer> transfers) {
+                            OffsetDateTime updatedAt, String teachingGroup, List<Transfer> transfers) {
 
     /** One move between schools. */
     public record Transfer(OffsetDateTime at, String fromSchool, String toSchool, String byActor, String reason) {

@@ -6,9 +6,9 @@ package org.peiyu.directory;
  */
 public record TeacherInput(String name, String idCard, String gender, String phone, String staffNo, String schoolCode,
                            String subjects, String grades, String title, String post, String birthDate,
-                           String teachingSince, String status) {
+                           String teachingSince, String status, String teachingGroup) {
 
     public static TeacherInput empty() {
-        return new TeacherInput(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new TeacherInput(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -86,6 +86,10 @@ class TeacherValidator {
         if (Text.clean(in.status()) != null && status == null) {
             problems.add("status", "error.unknownValue", Text.clean(in.status()));
         }
+        String group = Text.clean(in.teachingGroup());
+        if (group != null && group.length() > 50) {
+            problems.add("teachingGroup", "error.tooLong", 50);
+        }
         List<String> subjects = list(in.subjects());
         List<String> grades = list(in.grades());
         if (subjects.stream().anyMatch(s -> s.length() > 20) || grades.stream().anyMatch(s -> s.length() > 20)) {
@@ -95,7 +99,7 @@ class TeacherValidator {
             return null;
         }
         return new ValidTeacher(name, id.number(), gender, phone, staffNo, schoolCode, subjects, grades, title, post,
-                birth, since, status == null ? TeacherStatus.ACTIVE : status);
+                birth, since, status == null ? TeacherStatus.ACTIVE : status, group);
     }
 
     /** "语文、数学" / "语文,数学" / "语文;数学" → [语文, 数学] */

@@ -187,7 +187,7 @@ public class Teachers {
         TeacherDetail d = jdbc.sql("""
                         SELECT t.id, t.name, t.gender, t.id_card_masked, t.phone_masked, t.staff_no, t.school_id,
                                s.code AS school_code, s.name AS school_name, t.path, s.area_class, t.subjects, t.grades,
-                               t.title, t.post, t.birth_date, t.teaching_since, t.status, t.updated_at
+                               t.title, t.post, t.birth_date, t.teaching_since, t.status, t.updated_at, t.teaching_group
                         FROM teacher t JOIN school s ON s.id = t.school_id WHERE t.id = ?""")
                 .param(id)
                 .query((rs, n) -> new TeacherDetail(rs.getLong("id"), rs.getString("name"),
@@ -198,7 +198,7 @@ public class Teachers {
                         List.of(strings(rs.getArray("grades"))), enumOf(Title.class, rs.getString("title")),
                         rs.getString("post"), rs.getObject("birth_date", LocalDate.class),
                         rs.getObject("teaching_since", LocalDate.class), TeacherStatus.valueOf(rs.getString("status")),
-                        rs.getObject("updated_at", OffsetDateTime.class), List.of()))
+                        rs.getObject("updated_at", OffsetDateTime.class), rs.getString("teaching_group"), List.of()))
                 .optional().orElseThrow(NotFoundException::new);
         if (!scope.seesTeacher(d.id(), d.path())) {
             throw new NotFoundException();
@@ -213,7 +213,8 @@ public class Teachers {
                 .list();
         return new TeacherDetail(d.id(), d.name(), d.gender(), d.idCardMasked(), d.phoneMasked(), d.staffNo(),
                 d.schoolId(), d.schoolCode(), d.schoolName(), d.path(), d.areaClass(), d.subjects(), d.grades(),
-                d.title(), d.post(), d.birthDate(), d.teachingSince(), d.status(), d.updatedAt(), transfers);
+                d.title(), d.post(), d.birthDate(), d.teachingSince(), d.status(), d.updatedAt(), d.teachingGroup(),
+                transfers);
     }
 
     /**
@@ -241,14 +242,14 @@ public class Teachers {
         long id = jdbc.sql("""
                         INSERT INTO teacher (name, gender, id_card_cipher, id_card_hash, id_card_masked, phone_cipher,
                           phone_hash, phone_masked, staff_no, school_id, path, subjects, grades, title, post,
-                          birth_date, teaching_since, status)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")
+                          birth_date, teaching_since, status, teaching_group)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")
                 .params(t.name(), t.gender().name(), pii.encrypt(t.idCard().value()), pii.hash(t.idCard().value()),
                         PersonalData.maskIdCard(t.idCard().value()), pii.encrypt(t.phone()), pii.hash(t.phone()),
                         PersonalData.maskPhone(t.phone()), t.staffNo(), school.id(), school.path(),
                         t.subjects().toArray(String[]::new), t.grades().toArray(String[]::new),
                         t.title() == null ? null : t.title().name(), t.post(), t.birthDate(), t.teachingSince(),
-                        t.status().name())
+                        t.status().name(), t.teachingGroup())
                 .query(Long.class).single();
         audit.record("teacher.create", "teacher", id, school.path(), t.name());
         return id;
@@ -268,13 +269,14 @@ public class Teachers {
         jdbc.sql("""
                         UPDATE teacher SET name = ?, gender = ?, id_card_cipher = ?, id_card_hash = ?, id_card_masked = ?,
                           phone_cipher = ?, phone_hash = ?, phone_masked = ?, staff_no = ?, subjects = ?, grades = ?,
-                          title = ?, post = ?, birth_date = ?, teaching_since = ?, status = ?, updated_at = now()
+                          title = ?, post = ?, birth_date = ?, teaching_since = ?, status = ?, teaching_group = ?,
+                          updated_at = now()
                         WHERE id = ?""")
                 .params(t.name(), t.gender().name(), pii.encrypt(t.idCard().value()), pii.hash(t.idCard().value()),
                         PersonalData.maskIdCard(t.idCard().value()), pii.encrypt(t.phone()), pii.hash(t.phone()),
                         PersonalData.maskPhone(t.phone()), t.staffNo(), t.subjects().toArray(String[]::new),
                         t.grades().toArray(String[]::new), t.title() == null ? null : t.title().name(), t.post(),
-                        t.birthDate(), t.teachingSince(), t.status().name(), id)
+                        t.birthDate(), t.teachingSince(), t.status().name(), t.teachingGroup(), id)
                 .update();
         audit.record("teacher.update", "teacher", id, old.path(), t.name());
     }

@@ -61,6 +61,22 @@ class AccountsTest extends PlatformTest {
     }
 
     @Test
+    void rolesAreGrantedToExistingAccountsOnlyWithinTheGrantersSubtree() {
+        Scope district = account("district").scope();
+        assertThatThrownBy(() -> accounts.grant("nobody-here", Role.REVIEWER, "990101", district))
+                .isInstanceOfSatisfying(BadInputException.class, e -> assertThat(e.field()).isEqualTo("account"));
+        assertThatThrownBy(() -> accounts.grant("teacher", Role.REVIEWER, "990102", district))
+                .isInstanceOfSatisfying(BadInputException.class, e -> assertThat(e.field()).isEqualTo("unitCode"));
+        assertThatThrownBy(() -> accounts.grant("teacher", Role.DISTRICT_ADMIN, "3990101001", district))
+                .isInstanceOfSatisfying(BadInputException.class, e -> assertThat(e.field()).isEqualTo("role"));
+        assertThatThrownBy(() -> accounts.grant("city", Role.REVIEWER, "990101", district))
+                .isInstanceOf(org.peiyu.platform.web.NotFoundException.class); // an account above the granter
+        accounts.grant("teacher", Role.REVIEWER, "3990101001", district);
+        assertThat(account("teacher").roles()).contains(Role.TEACHER, Role.REVIEWER);
+        assertThat(account("teacher").scope().isAdmin()).isFalse(); // reviewing administers nothing
+    }
+
+    @Test
     void apiTokensActWithTheirAccountScopeUntilRevoked() throws Exception {
         var district = account("district");
         String token = tokens.create(district, "教务系统");

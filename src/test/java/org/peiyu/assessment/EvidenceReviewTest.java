@@ -145,6 +145,35 @@ class EvidenceReviewTest extends PlatformTest {
     }
 
     @Test
+    void aRoundCanKeepReviewersOutOfTheTeachersOwnTeachingGroup() {
+        String a = "99010119880808" + "113";
+        String b = "99010119890909" + "115";
+        long author = teachers.create(new org.peiyu.directory.TeacherInput("组内甲", a + org.peiyu.directory.IdCardNumber
+                .checkChar(a), null, null, "G1", "3990101001", "语文", null, null, null, null, null, null, "语文组"),
+                Scope.ALL);
+        long colleague = teachers.create(new org.peiyu.directory.TeacherInput("组内乙", b + org.peiyu.directory
+                .IdCardNumber.checkChar(b), null, null, "G2", "3990101001", "语文", null, null, null, null, null, null,
+                "语文组"), Scope.ALL);
+        accounts.create("colleague-reviewer", "组内乙", "pass12345", Role.TEACHER, null, colleague, Scope.ALL);
+        accounts.grant("colleague-reviewer", Role.REVIEWER, "3990101001", Scope.ALL);
+        long colleagueAccount = account("colleague-reviewer").accountId();
+        TeacherDetail me = teachers.get(author, Scope.ALL);
+        LocalDateTime now = LocalDateTime.now();
+        for (boolean exclude : new boolean[] {false, true}) {
+            long roundId = review.createRound("教研组规则 " + exclude, "3990101001", now.minusDays(1), now.plusDays(5), 1, 1,
+                    false, null, exclude, Scope.ALL, "test");
+            long sid = review.mine(roundId, me.id(), me.name(), me.path()).id();
+            var candidates = review.candidates(sid, Scope.ALL).stream().map(Accounts.Reviewer::accountId).toList();
+            assertThat(candidates).contains(account("reviewer").accountId());
+            if (exclude) {
+                assertThat(candidates).doesNotContain(colleagueAccount);
+            } else {
+                assertThat(candidates).contains(colleagueAccount);
+            }
+        }
+    }
+
+    @Test
     void evidenceFilesReachOnlyTheirTeacherReviewersAndAdmins() throws Exception {
         LocalDateTime now = LocalDateTime.now();
         long roundId = review.createRound("文件权限", "990101", now.minusDays(1), now.plusDays(10), 1, 1, true,

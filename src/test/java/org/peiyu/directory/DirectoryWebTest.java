@@ -108,7 +108,7 @@ class DirectoryWebTest extends PlatformTest {
     void aTransferKeepsTheHistoryAndAnUnknownSchoolIsNamed() throws Exception {
         String body = "99010119910909" + "881";
         long id = teachers.create(new TeacherInput("调动测试", body + IdCardNumber.checkChar(body), null, null, "M1",
-                "3990101001", "语文", null, null, null, null, null, null), Scope.ALL);
+                "3990101001", "语文", null, null, null, null, null, null, null), Scope.ALL);
         var district = account("district");
         var bad = mvc.perform(post("/teachers/{id}/transfer", id).param("toSchoolCode", "3990102001")
                 .with(csrf()).with(user(district))).andReturn();

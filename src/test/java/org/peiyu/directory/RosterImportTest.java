@@ -96,6 +96,17 @@ class RosterImportTest extends PlatformTest {
         assertThat(jdbc.sql("SELECT count(*) FROM teacher_transfer").query(Long.class).single()).isEqualTo(before + 1);
     }
 
+    @Test
+    void theTeachingGroupColumnIsReadAndUpdated() throws Exception {
+        String id = id("19930303", 911);
+        String csv = "姓名,身份证号,学校标识码,教研组\n教研甲," + id + "," + SCHOOL + ",数学组\n";
+        assertThat(run(csv, StandardCharsets.UTF_8, "school").inserted()).isEqualTo(1);
+        long teacher = teachers.idByIdCard(id).orElseThrow();
+        assertThat(teachers.get(teacher, account("school").scope()).teachingGroup()).isEqualTo("数学组");
+        assertThat(run(csv.replace("数学组", "理科组"), StandardCharsets.UTF_8, "school").updated()).isEqualTo(1);
+        assertThat(teachers.get(teacher, account("school").scope()).teachingGroup()).isEqualTo("理科组");
+    }
+
     /** The head counts kept by triggers always equal a count of the teachers themselves, whatever happened before. */
     @Test
     void headCountsAgreeWithTheTeachers() {
