@@ -154,12 +154,13 @@ public class ItemBank {
         long id = jdbc.sql("INSERT INTO instrument (title, framework_id, sample, created_by) VALUES (?, ?, ?, ?) "
                         + "RETURNING id")
                 .params(title.strip(), framework.id(), sample, actor).query(Long.class).single();
+        List<Long> known = jdbc.sql("SELECT id FROM assessment_item WHERE id = ANY(?)")
+                .param(itemIds.toArray(Long[]::new)).query(Long.class).list();
+        itemIds.stream().filter(i -> !known.contains(i)).findFirst().ifPresent(unknown -> {
+            throw new BadInputException("items", "assessment.error.unknownItem", unknown);
+        });
         int position = 0;
         for (Long itemId : itemIds) {
-            if (jdbc.sql("SELECT count(*) FROM assessment_item WHERE id = ?").param(itemId).query(Long.class)
-                    .single() == 0) {
-                throw new BadInputException("items", "assessment.error.unknownItem", itemId);
-            }
             jdbc.sql("INSERT INTO instrument_item (instrument_id, item_id, position, weight) VALUES (?, ?, ?, ?)")
                     .params(id, itemId, position++, weights.getOrDefault(itemId, 1.0)).update();
         }
