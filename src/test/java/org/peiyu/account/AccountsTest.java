@@ -84,6 +84,10 @@ class AccountsTest extends PlatformTest {
                 .getResponse().getContentAsString();
         assertThat(body).contains("\"total\":");
         long tokenId = tokens.list(district).get(0).id();
+        assertThatThrownBy(() -> tokens.create(district, " ")).isInstanceOfSatisfying(BadInputException.class,
+                e -> assertThat(e.field()).isEqualTo("name"));
+        assertThatThrownBy(() -> tokens.revoke(account("school"), tokenId))
+                .isInstanceOf(org.peiyu.platform.web.NotFoundException.class); // another account's token
         tokens.revoke(district, tokenId);
         assertThat(mvc.perform(get("/api/v1/teachers").header("Authorization", "Bearer " + token)).andReturn()
                 .getResponse().getStatus()).isEqualTo(401);

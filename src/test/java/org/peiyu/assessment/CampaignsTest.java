@@ -119,6 +119,10 @@ class CampaignsTest extends PlatformTest {
                         new AssessmentItem.Option("A", "b", null, 0, false)), framework, List.of("1.1.1"), false, "t"))
                 .isInstanceOfSatisfying(BadInputException.class,
                         e -> assertThat(e.field()).isEqualTo("options"));
+        assertThatThrownBy(() -> bank.addInstrument("有误", framework, List.of(999_999L), Map.of(), false, "t"))
+                .isInstanceOfSatisfying(BadInputException.class,
+                        e -> assertThat(e.messageKey()).isEqualTo("assessment.error.unknownItem"));
+        assertThat(bank.instruments()).noneMatch(i -> i.title().equals("有误")); // nothing half-written
         assertThatThrownBy(() -> bank.addInstrument(" ", framework, List.of(), Map.of(), false, "t"))
                 .isInstanceOfSatisfying(BadInputException.class, e -> assertThat(e.problems())
                         .extracting(BadInputException.Problem::field).containsExactly("title", "items"));

@@ -174,6 +174,24 @@ class EvidenceReviewTest extends PlatformTest {
     }
 
     @Test
+    void aBadRoundIsRefusedNamingEachField() throws Exception {
+        LocalDateTime now = LocalDateTime.now();
+        assertThatThrownBy(() -> review.createRound(" ", "3990102001", now, now.minusDays(1), 2, 3, false, 150.0,
+                false, account("district").scope(), "district")).isInstanceOfSatisfying(BadInputException.class,
+                e -> assertThat(e.problems()).extracting(BadInputException.Problem::field)
+                        .containsExactly("title", "unitCode", "closesAt", "minPoints", "recommendShare"));
+        // through the form, translated, and a teacher cannot reach it at all
+        String page = mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
+                .post("/reviews/rounds").param("title", "x").param("unitCode", "990101")
+                .param("opensAt", "2026-01-02T00:00").param("closesAt", "2026-01-01T00:00")
+                .with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf())
+                .with(user(account("district")))).andReturn().getResponse().getContentAsString();
+        assertThat(page).contains("截止时间须晚于开始时间");
+        assertThat(mvc.perform(get("/reviews/rounds").with(user(account("teacher")))).andReturn().getResponse()
+                .getStatus()).isEqualTo(404);
+    }
+
+    @Test
     void evidenceFilesReachOnlyTheirTeacherReviewersAndAdmins() throws Exception {
         LocalDateTime now = LocalDateTime.now();
         long roundId = review.createRound("文件权限", "990101", now.minusDays(1), now.plusDays(10), 1, 1, true,

@@ -105,6 +105,10 @@ class RosterImportTest extends PlatformTest {
         assertThat(teachers.get(teacher, account("school").scope()).teachingGroup()).isEqualTo("数学组");
         assertThat(run(csv.replace("数学组", "理科组"), StandardCharsets.UTF_8, "school").updated()).isEqualTo(1);
         assertThat(teachers.get(teacher, account("school").scope()).teachingGroup()).isEqualTo("理科组");
+        RosterImport.Job tooLong = run(csv.replace("数学组", "组".repeat(51)), StandardCharsets.UTF_8, "school");
+        assertThat(tooLong.errorRows()).isEqualTo(1);
+        assertThat(problems(tooLong.id())).containsExactly("2|教研组|不能超过 50 个字。");
+        assertThat(teachers.get(teacher, account("school").scope()).teachingGroup()).isEqualTo("理科组");
     }
 
     /** The head counts kept by triggers always equal a count of the teachers themselves, whatever happened before. */
