@@ -29,6 +29,7 @@ import org.peiyu.platform.audit.AuditLog;
 import org.peiyu.platform.security.Scope;
 import org.peiyu.platform.web.BadInputException;
 import org.peiyu.platform.web.NotFoundException;
+import org.springframework.context.support.DefaultMessageSourceResolvable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -58,15 +59,17 @@ public class EvidenceReview {
     private final Accounts accounts;
     private final Teachers teachers;
     private final AuditLog audit;
+    private final Rubrics rubrics;
 
     EvidenceReview(JdbcClient jdbc, Frameworks frameworks, DirectoryTree tree, Accounts accounts, Teachers teachers,
-                   AuditLog audit) {
+                   AuditLog audit, Rubrics rubrics) {
         this.jdbc = jdbc;
         this.frameworks = frameworks;
         this.tree = tree;
         this.accounts = accounts;
         this.teachers = teachers;
         this.audit = audit;
+        this.rubrics = rubrics;
     }
 
     public record Round(long id, String title, String unitPath, long frameworkId, OffsetDateTime opensAt,
@@ -278,6 +281,10 @@ public class EvidenceReview {
                 .params(submissionId, point).query(Long.class).single() == 0) {
             throw new BadInputException("point", "review.error.unknownPoint");
         }
+        Rubrics.Rubric rubric = rubrics.inForce(s.path()).get(point);
+        if (rubric != null && !rubric.forms().contains(form)) {
+            throw new BadInputException("form", "review.error.formNotAsked");
+        }
         if (content == null || content.length == 0) {
             throw new BadInputException("file", "file.error.empty");
         }
@@ -324,9 +331,18 @@ public class EvidenceReview {
         if (points.size() < r.minPoints() || dimensions.size() < r.minDimensions()) {
             problems.add("points", "review.error.tooFew", r.minPoints(), r.minDimensions());
         }
+        Map<UUID, Rubrics.Rubric> asked = rubrics.inForce(s.path());
         for (PointView p : points) {
             if (p.files().isEmpty()) {
                 problems.add("points", "review.error.noEvidence", p.point().code());
+                continue;
+            }
+            Rubrics.Rubric rubric = asked.get(p.point().identifier());
+            for (Form form : rubric == null ? List.<Form>of() : rubric.forms()) {
+                if (p.files().stream().noneMatch(f -> f.form() == form)) {
+                    problems.add("points", "review.error.missingForm", p.point().code(),
+                            new DefaultMessageSourceResolvable("review.form." + form));
+                }
             }
         }
         if (s.status().equals("GRADED") && points.stream().noneMatch(p -> p.files().stream()
@@ -534,12 +550,12 @@ public class EvidenceReview {
         conclude(s);
     }
 
-    /** The current files of each point are those of its latest revision. */
+    /** The current files of a point are, for each evidence form, those of the form's latest revision. */
     private void conclude(Submission s) {
         List<Object[]> current = jdbc.sql("""
                         SELECT f.point, f.id FROM review_file f
                         WHERE f.submission_id = ? AND f.revision = (SELECT max(revision) FROM review_file g
-                          WHERE g.submission_id = f.submission_id AND g.point = f.point)""")
+                          WHERE g.submission_id = f.submission_id AND g.point = f.point AND g.form = f.form)""")
                 .param(s.id()).query((rs, n) -> new Object[] {rs.getObject(1, UUID.class), rs.getLong(2)}).list();
         long reviewers = jdbc.sql("SELECT count(*) FROM review_assignment WHERE submission_id = ?").param(s.id())
                 .query(Long.class).single();

@@ -36,10 +36,12 @@ class EvidenceWeb {
 
     private final EvidenceReview review;
     private final Teachers teachers;
+    private final Rubrics rubrics;
 
-    EvidenceWeb(EvidenceReview review, Teachers teachers) {
+    EvidenceWeb(EvidenceReview review, Teachers teachers, Rubrics rubrics) {
         this.review = review;
         this.teachers = teachers;
+        this.rubrics = rubrics;
     }
 
     private static boolean english() {
@@ -156,6 +158,7 @@ class EvidenceWeb {
                 .collect(java.util.stream.Collectors.toSet()));
         model.addAttribute("offered", review.points(r));
         model.addAttribute("forms", EvidenceReview.Form.values());
+        model.addAttribute("rubrics", rubrics.inForce(s.path()));
         model.addAttribute("english", english());
         return "assessment/my-submission";
     }
@@ -214,6 +217,7 @@ class EvidenceWeb {
         model.addAttribute("s", s);
         model.addAttribute("points", review.points(s, false));
         model.addAttribute("grades", EvidenceReview.Grade.values());
+        model.addAttribute("rubrics", rubrics.inForce(s.path()));
         model.addAttribute("english", english());
         return "assessment/grading";
     }

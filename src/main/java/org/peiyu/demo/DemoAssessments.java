@@ -12,6 +12,7 @@ import org.peiyu.assessment.AssessmentItem;
 import org.peiyu.assessment.Campaigns;
 import org.peiyu.assessment.EvidenceReview;
 import org.peiyu.assessment.ItemBank;
+import org.peiyu.assessment.Rubrics;
 import org.peiyu.directory.Teachers;
 import org.peiyu.platform.security.Scope;
 import org.springframework.stereotype.Component;
@@ -29,13 +30,16 @@ class DemoAssessments {
     private final Teachers teachers;
     private final DemoRegion region;
     private final EvidenceReview review;
+    private final Rubrics rubrics;
 
-    DemoAssessments(Campaigns campaigns, ItemBank bank, Teachers teachers, DemoRegion region, EvidenceReview review) {
+    DemoAssessments(Campaigns campaigns, ItemBank bank, Teachers teachers, DemoRegion region, EvidenceReview review,
+                    Rubrics rubrics) {
         this.campaigns = campaigns;
         this.bank = bank;
         this.teachers = teachers;
         this.region = region;
         this.review = review;
+        this.rubrics = rubrics;
     }
 
     /**
@@ -68,10 +72,14 @@ class DemoAssessments {
             long sid = review.mine(roundId, m.teacherId(), m.name(), m.path()).id();
             review.choose(sid, m.teacherId(), points);
             List<Long> files = new ArrayList<>();
+            Map<UUID, Rubrics.Rubric> asked = rubrics.inForce(m.path());
             for (UUID point : points) {
-                files.add(review.upload(sid, m.teacherId(), point, EvidenceReview.Form.LESSON_DESIGN,
-                        "demo-" + m.teacherId() + "-" + point.toString().substring(0, 8) + ".pdf",
-                        DemoPdf.page("Peiyu demo evidence (not real): teacher " + m.teacherId() + ", point " + point)));
+                for (EvidenceReview.Form form : asked.get(point).forms()) {
+                    files.add(review.upload(sid, m.teacherId(), point, form,
+                            "demo-" + m.teacherId() + "-" + point.toString().substring(0, 8) + "-" + form + ".pdf",
+                            DemoPdf.page("Peiyu demo evidence (not real): teacher " + m.teacherId() + ", point "
+                                    + point + ", " + form)));
+                }
             }
             review.submit(sid, m.teacherId());
             review.assign(sid, reviewerAccountId, Scope.ALL, "sysadmin");

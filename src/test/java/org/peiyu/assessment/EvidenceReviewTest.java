@@ -33,6 +33,8 @@ class EvidenceReviewTest extends PlatformTest {
     Teachers teachers;
     @Autowired
     Accounts accounts;
+    @Autowired
+    Rubrics rubrics;
 
     static byte[] pdf(String text) {
         return ("%PDF-1.4\n" + text + "\n%%EOF").getBytes(StandardCharsets.UTF_8);
@@ -72,21 +74,33 @@ class EvidenceReviewTest extends PlatformTest {
 
         // uploads are judged by content, size and hash
         byte[] exe = {'M', 'Z', 0, 0, 1, 2, 3};
-        assertRefused(() -> review.upload(sid, me.id(), points.get(0), EvidenceReview.Form.LESSON_DESIGN, "a.pdf", exe),
+        assertRefused(() -> review.upload(sid, me.id(), points.get(0), EvidenceReview.Form.REFLECTION, "a.pdf", exe),
                 "review.error.needDocument");
-        assertRefused(() -> review.upload(sid, me.id(), points.get(0), EvidenceReview.Form.CLASS_RECORDING, "v.mp4",
-                pdf("not a video")), "review.error.needVideo");
         byte[] big = new byte[(int) EvidenceReview.MAX_DOCUMENT + 1];
         System.arraycopy(pdf("x"), 0, big, 0, 8);
-        assertRefused(() -> review.upload(sid, me.id(), points.get(0), EvidenceReview.Form.LESSON_DESIGN, "big.pdf",
+        assertRefused(() -> review.upload(sid, me.id(), points.get(0), EvidenceReview.Form.REFLECTION, "big.pdf",
                 big), "review.error.tooLarge");
-        long[] files = new long[3];
+        // the sample rubric asks each point for a plan or design and a reflection; nothing else is taken
+        var asked = rubrics.inForce(me.path());
+        assertThat(asked.get(points.get(0)).forms()).containsExactly(EvidenceReview.Form.IMPLEMENTATION_PLAN,
+                EvidenceReview.Form.REFLECTION);
+        assertRefused(() -> review.upload(sid, me.id(), points.get(0), EvidenceReview.Form.STUDENT_FEEDBACK, "s.pdf",
+                pdf("feedback " + sid)), "review.error.formNotAsked");
+        List<List<Long>> files = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            files[i] = review.upload(sid, me.id(), points.get(i), EvidenceReview.Form.LESSON_DESIGN, "设计" + i + ".pdf",
-                    pdf("lesson design " + i + " " + sid));
+            EvidenceReview.Form first = asked.get(points.get(i)).forms().get(0);
+            files.add(new ArrayList<>(List.of(review.upload(sid, me.id(), points.get(i), first, "设计" + i + ".pdf",
+                    pdf("lesson design " + i + " " + sid)))));
         }
+        assertThatThrownBy(() -> review.submit(sid, me.id())).isInstanceOfSatisfying(BadInputException.class,
+                e -> assertThat(e.problems()).extracting(BadInputException.Problem::messageKey)
+                        .containsOnly("review.error.missingForm").hasSize(3));
         assertRefused(() -> review.upload(sid, me.id(), points.get(1), EvidenceReview.Form.REFLECTION, "copy.pdf",
                 pdf("lesson design 0 " + sid)), "review.error.duplicate");
+        for (int i = 0; i < 3; i++) {
+            files.get(i).add(review.upload(sid, me.id(), points.get(i), EvidenceReview.Form.REFLECTION,
+                    "反思" + i + ".pdf", pdf("reflection " + i + " " + sid)));
+        }
         review.submit(sid, me.id());
         assertRefused(() -> review.submit(sid, me.id()), "review.error.notEditable");
 
@@ -101,28 +115,33 @@ class EvidenceReviewTest extends PlatformTest {
 
         // only an assigned reviewer grades; pass and fail need a comment
         long outsider = accounts.createSeeded("reviewer-elsewhere", "外区评审", "pass12345", Role.REVIEWER, "990102", null);
-        assertThatThrownBy(() -> review.grade(files[0], outsider, EvidenceReview.Grade.PASS, "ok"))
+        assertThatThrownBy(() -> review.grade(files.get(0).get(0), outsider, EvidenceReview.Grade.PASS, "ok"))
                 .isInstanceOf(NotFoundException.class);
-        assertRefused(() -> { review.grade(files[0], reviewer, EvidenceReview.Grade.PASS, " "); return 0L; },
+        assertRefused(() -> { review.grade(files.get(0).get(0), reviewer, EvidenceReview.Grade.PASS, " "); return 0L; },
                 "review.error.commentRequired");
-        review.grade(files[0], reviewer, EvidenceReview.Grade.EXCELLENT, null);
-        review.grade(files[1], reviewer, EvidenceReview.Grade.EXCELLENT, "示范性强");
-        review.grade(files[2], reviewer, EvidenceReview.Grade.FAIL, "缺少学情分析数据");
+        // a point is excellent only if every piece is, and fails if any piece does
+        for (long f : files.get(0)) {
+            review.grade(f, reviewer, EvidenceReview.Grade.EXCELLENT, null);
+        }
+        review.grade(files.get(1).get(0), reviewer, EvidenceReview.Grade.EXCELLENT, "示范性强");
+        review.grade(files.get(1).get(1), reviewer, EvidenceReview.Grade.EXCELLENT, null);
+        review.grade(files.get(2).get(0), reviewer, EvidenceReview.Grade.EXCELLENT, null);
+        review.grade(files.get(2).get(1), reviewer, EvidenceReview.Grade.FAIL, "缺少学情分析数据");
         var submission = review.forAdmin(sid, school);
         assertThat(submission.status()).isEqualTo("GRADED");
         assertThat(review.points(submission, true)).extracting(EvidenceReview.PointView::result)
-                .containsExactlyInAnyOrder("EXCELLENT", "EXCELLENT", "FAIL");
+                .containsExactly("EXCELLENT", "EXCELLENT", "FAIL");
 
-        // one revision: new evidence for the failed point, graded again
+        // one revision: a new reflection for the failed point, graded again; its excellent design still counts
         assertRefused(() -> { review.submit(sid, me.id()); return 0L; }, "review.error.nothingRevised");
-        long revised = review.upload(sid, me.id(), points.get(2), EvidenceReview.Form.LESSON_DESIGN, "修改.pdf",
+        long revised = review.upload(sid, me.id(), points.get(2), EvidenceReview.Form.REFLECTION, "修改.pdf",
                 pdf("revised " + sid));
         review.submit(sid, me.id());
         review.grade(revised, reviewer, EvidenceReview.Grade.PASS, "已补充");
         submission = review.forAdmin(sid, school);
         assertThat(submission.status()).isEqualTo("FINAL");
         assertThat(review.points(submission, true)).extracting(EvidenceReview.PointView::result)
-                .containsExactlyInAnyOrder("EXCELLENT", "EXCELLENT", "PASS");
+                .containsExactly("EXCELLENT", "EXCELLENT", "PASS");
         assertRefused(() -> review.upload(sid, me.id(), points.get(1), EvidenceReview.Form.REFLECTION, "again.pdf",
                 pdf("again " + sid)), "review.error.notEditable");
 
@@ -202,6 +221,7 @@ class EvidenceReviewTest extends PlatformTest {
         UUID point = review.points(review.round(roundId)).get(0).identifier();
         review.choose(sid, me.id(), List.of(point));
         long file = review.upload(sid, me.id(), point, EvidenceReview.Form.REFLECTION, "反思.pdf", pdf("r " + sid));
+        review.upload(sid, me.id(), point, EvidenceReview.Form.IMPLEMENTATION_PLAN, "方案.pdf", pdf("p " + sid));
         review.submit(sid, me.id());
         assertThat(mvc.perform(get("/evidence/files/{id}", file).with(user(teacher))).andReturn().getResponse()
                 .getContentAsByteArray()).isEqualTo(pdf("r " + sid));

@@ -159,6 +159,8 @@ class BrowserJourneyTest extends PlatformTest {
     org.peiyu.assessment.EvidenceReview review;
     @org.springframework.beans.factory.annotation.Autowired
     org.peiyu.directory.Teachers teachers;
+    @org.springframework.beans.factory.annotation.Autowired
+    org.peiyu.assessment.Rubrics rubrics;
 
     @Test
     void aReviewerGradesEvidence() {
@@ -169,8 +171,11 @@ class BrowserJourneyTest extends PlatformTest {
         long sid = review.mine(roundId, me.id(), me.name(), me.path()).id();
         java.util.UUID point = review.points(review.round(roundId)).get(0).identifier();
         review.choose(sid, me.id(), java.util.List.of(point));
-        review.upload(sid, me.id(), point, org.peiyu.assessment.EvidenceReview.Form.LESSON_DESIGN, "设计.pdf",
-                ("%PDF-1.4 browser " + sid).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        var rubric = rubrics.inForce(me.path()).get(point);
+        for (var form : rubric.forms()) {
+            review.upload(sid, me.id(), point, form, form + ".pdf",
+                    ("%PDF-1.4 browser " + sid + form).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
         review.submit(sid, me.id());
         review.assign(sid, account("reviewer").accountId(), org.peiyu.platform.security.Scope.ALL, "test");
 
@@ -178,11 +183,18 @@ class BrowserJourneyTest extends PlatformTest {
         browser.get(url("/reviews"));
         browser.findElement(By.cssSelector("a[href='/reviews/" + sid + "']")).click();
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".grade-form")));
-        var form = browser.findElement(By.cssSelector(".grade-form"));
-        new org.openqa.selenium.support.ui.Select(form.findElement(By.name("grade"))).selectByValue("PASS");
-        form.findElement(By.name("comment")).sendKeys("设计完整，可补充学情数据");
-        form.findElement(By.cssSelector("button[type=submit]")).click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"), "已评定"));
+        // the point's rubric is in view while grading
+        assertThat(browser.findElement(By.cssSelector(".rubric")).getText())
+                .contains(rubric.criteria().get(0).excellent());
+        int pieces = rubric.forms().size();
+        for (int i = 0; i < pieces; i++) { // each piece of evidence gets its grade; the page comes back after each
+            var form = browser.findElements(By.cssSelector(".grade-form")).get(i);
+            new org.openqa.selenium.support.ui.Select(form.findElement(By.name("grade"))).selectByValue("PASS");
+            form.findElement(By.name("comment")).sendKeys("设计完整，可补充学情数据");
+            form.findElement(By.cssSelector("button[type=submit]")).click();
+            wait.until(ExpectedConditions.stalenessOf(form));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"), "已评定"));
+        }
         assertThat(browser.findElement(By.tagName("h1")).getText()).contains("已评定");
         assertThat(browser.getPageSource()).contains("设计完整，可补充学情数据");
     }
