@@ -4,7 +4,9 @@ import java.util.List;
 
 import org.peiyu.account.Accounts;
 import org.peiyu.directory.Teachers;
+import org.peiyu.lrs.LrsClients;
 import org.peiyu.platform.security.Role;
+import org.peiyu.platform.security.Scope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -28,14 +30,21 @@ class DemoSetup implements ApplicationRunner {
     private final Teachers teachers;
     private final DemoAssessments assessments;
     private final String password;
+    private final LrsClients lrsClients;
+    private final String lrsKey;
+    private final String lrsSecret;
 
     DemoSetup(DemoRegion region, Accounts accounts, Teachers teachers, DemoAssessments assessments,
-              @Value("${peiyu.demo.password:peiyu2026}") String password) {
+              @Value("${peiyu.demo.password:peiyu2026}") String password, LrsClients lrsClients,
+              @Value("${peiyu.demo.lrs-key}") String lrsKey, @Value("${peiyu.demo.lrs-secret}") String lrsSecret) {
         this.region = region;
         this.accounts = accounts;
         this.teachers = teachers;
         this.assessments = assessments;
         this.password = password;
+        this.lrsClients = lrsClients;
+        this.lrsKey = lrsKey;
+        this.lrsSecret = lrsSecret;
     }
 
     /** The demo sign-ins, one per role. */
@@ -76,10 +85,15 @@ class DemoSetup implements ApplicationRunner {
             log.info("Demo region generated: {} divisions, {} schools, {} teachers, {} assessments answered, in {} ms",
                     r.divisions(), r.schools(), r.teachers(), answered, System.currentTimeMillis() - t0);
         }
+        if (lrsClients.byKey(lrsKey).isEmpty()) {
+            lrsClients.create(region.label("lrs.client"), DemoRegion.PROVINCE_CODE, true, true, null, lrsKey, lrsSecret,
+                    Scope.ALL, "sysadmin");
+        }
         StringBuilder sb = new StringBuilder("\n\n  Peiyu demo sign-ins (password for all: ").append(password).append(")\n");
         for (SignIn s : signIns(password)) {
             sb.append(String.format("    %-15s %s%n", s.role(), s.username()));
         }
+        sb.append(String.format("  xAPI LRS at /xapi, HTTP Basic key %s, secret %s%n", lrsKey, lrsSecret));
         log.info(sb.toString());
     }
 }

@@ -1,0 +1,555 @@
+package org.peiyu.lrs;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The statement store: validates, stores (a batch in one transaction: all or nothing, durable once answered), voids,
+ * and answers queries in stored order with a cursor that neither repeats nor skips while new statements arrive.
+ */
+@Service
+public class Statements {
+
+    static final ObjectMapper JSON = JsonMapper.builder().build();
+    public static final int MAX_LIMIT = 500;
+
+    private final JdbcClient jdbc;
+    private final DataSource dataSource;
+
+    Statements(JdbcClient jdbc, DataSource dataSource) {
+        this.jdbc = jdbc;
+        this.dataSource = dataSource;
+    }
+
+    /** A statement ready to store, with the keys queries filter on. */
+    record Prepared(UUID id, ObjectNode statement, String actor, String objectAgent, String verb, String activity,
+                    UUID registration, UUID objectRef, UUID voids, String[] relatedAgents,
+                    String[] relatedActivities) {
+    }
+
+    /**
+     * Validates and stores statements sent together; returns their ids in order. A statement whose id is already
+     * stored with the same content is accepted again without a second copy; with other content it is a 409.
+     */
+    @Transactional
+    public List<UUID> store(List<JsonNode> statements, LrsClients.Client client, boolean v2, String baseUrl) {
+        StatementValidator validator = new StatementValidator(v2);
+        Instant stored = Instant.now();
+        String storedText = Timestamps.format(stored);
+        ObjectNode authority = authority(client, baseUrl);
+        List<Prepared> batch = new ArrayList<>(statements.size());
+        Set<UUID> ids = new LinkedHashSet<>();
+        for (int i = 0; i < statements.size(); i++) {
+            String path = statements.size() == 1 ? "$" : "$[" + i + "]";
+            JsonNode s = statements.get(i);
+            validator.statement(s, path);
+            ObjectNode copy = ((ObjectNode) s).deepCopy();
+            UUID id = copy.has("id") ? UUID.fromString(copy.get("id").asString()) : UUID.randomUUID();
+            if (!ids.add(id)) {
+                throw XapiException.bad(path + ".id", "xapi.error.duplicateId");
+            }
+            copy.put("id", id.toString());
+            copy.put("stored", storedText);
+            copy.set("authority", authority);
+            if (!copy.has("version")) {
+                copy.put("version", v2 ? "2.0.0" : "1.0.0");
+            }
+            contextActivitiesAsArrays(copy);
+            if (copy.path("object").path("objectType").asString("").equals("SubStatement")) {
+                contextActivitiesAsArrays((ObjectNode) copy.get("object"));
+            }
+            copy.put("timestamp", copy.has("timestamp") ? Timestamps.format(Timestamps.parse(
+                    copy.get("timestamp").asString())) : storedText);
+            batch.add(prepare(id, copy));
+        }
+        // ids already stored: the same statement again is fine, another one under that id is a conflict
+        Map<UUID, JsonNode> existing = existing(ids);
+        List<Prepared> fresh = new ArrayList<>(batch.size());
+        for (Prepared p : batch) {
+            JsonNode old = existing.get(p.id());
+            if (old == null) {
+                fresh.add(p);
+            } else if (!sameStatement(old, p.statement())) {
+                throw new XapiException(409, "$.id", "xapi.error.conflict", p.id());
+            }
+        }
+        for (Prepared p : fresh) {
+            if (p.voids() != null) {
+                checkVoidable(p.voids(), ids, batch);
+            }
+        }
+        insert(fresh, stored, client, refTargets(fresh, batch));
+        List<UUID> voided = fresh.stream().map(Prepared::voids).filter(java.util.Objects::nonNull).toList();
+        if (!voided.isEmpty()) {
+            jdbc.sql("UPDATE xapi_statement SET voided = TRUE WHERE id = ANY(?) AND stored = ANY(SELECT stored FROM "
+                    + "xapi_statement_id WHERE id = ANY(?))").params(voided.toArray(UUID[]::new),
+                    voided.toArray(UUID[]::new)).update();
+        }
+        storeActivities(fresh, client.unitPath());
+        return List.copyOf(ids);
+    }
+
+    /** Context activities are stored (and returned) as arrays, even when sent as a single activity. */
+    private static void contextActivitiesAsArrays(ObjectNode s) {
+        JsonNode ca = s.path("context").path("contextActivities");
+        if (ca.isObject()) {
+            for (var e : ca.properties()) {
+                if (e.getValue().isObject()) {
+                    e.setValue(JSON.createArrayNode().add(e.getValue()));
+                }
+            }
+        }
+    }
+
+    /** A voiding statement may not void a voiding statement. */
+    private void checkVoidable(UUID target, Set<UUID> batchIds, List<Prepared> batch) {
+        for (Prepared p : batch) {
+            if (p.id().equals(target) && p.voids() != null) {
+                throw XapiException.bad("$.object.id", "xapi.error.voidVoiding");
+            }
+        }
+        Boolean voiding = jdbc.sql("""
+                SELECT s.voids IS NOT NULL FROM xapi_statement_id i JOIN xapi_statement s
+                  ON s.seq = i.seq AND s.stored = i.stored WHERE i.id = ?""").param(target).query(Boolean.class)
+                .optional().orElse(false);
+        if (voiding) {
+            throw XapiException.bad("$.object.id", "xapi.error.voidVoiding");
+        }
+    }
+
+    /** For statements that refer to another, the target's keys (from the store or this batch). */
+    private Map<UUID, String[]> refTargets(List<Prepared> fresh, List<Prepared> batch) {
+        Map<UUID, String[]> keys = new HashMap<>();
+        List<UUID> wanted = fresh.stream().map(Prepared::objectRef).filter(java.util.Objects::nonNull).distinct()
+                .toList();
+        if (wanted.isEmpty()) {
+            return keys;
+        }
+        for (Prepared p : batch) {
+            if (wanted.contains(p.id())) {
+                keys.put(p.id(), new String[] {p.actor(), p.objectAgent(), p.verb(), p.activity(),
+                        p.registration() == null ? null : p.registration().toString()});
+            }
+        }
+        jdbc.sql("""
+                SELECT s.id, s.actor, s.object_agent, s.verb, s.activity, s.registration FROM xapi_statement_id i
+                JOIN xapi_statement s ON s.seq = i.seq AND s.stored = i.stored WHERE i.id = ANY(?)""")
+                .param(wanted.toArray(UUID[]::new)).query(rs -> {
+                    keys.put(rs.getObject(1, UUID.class), new String[] {rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5), rs.getString(6)});
+                });
+        return keys;
+    }
+
+    private Map<UUID, JsonNode> existing(Set<UUID> ids) {
+        Map<UUID, JsonNode> found = new HashMap<>();
+        jdbc.sql("""
+                SELECT s.id, s.statement::text FROM xapi_statement_id i
+                JOIN xapi_statement s ON s.seq = i.seq AND s.stored = i.stored WHERE i.id = ANY(?)""")
+                .param(ids.toArray(UUID[]::new))
+                .query(rs -> {
+                    found.put(rs.getObject(1, UUID.class), JSON.readTree(rs.getString(2)));
+                });
+        return found;
+    }
+
+    /** Two statements are the same if they differ only in what the LRS sets (stored, authority, version...). */
+    static boolean sameStatement(JsonNode a, JsonNode b) {
+        ObjectNode x = ((ObjectNode) a).deepCopy();
+        ObjectNode y = ((ObjectNode) b).deepCopy();
+        for (String f : new String[] {"stored", "authority", "version", "timestamp"}) {
+            x.remove(f);
+            y.remove(f);
+        }
+        return x.equals(y);
+    }
+
+    private void insert(List<Prepared> rows, Instant stored, LrsClients.Client client, Map<UUID, String[]> refs) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        Connection con = DataSourceUtils.getConnection(dataSource);
+        try {
+            List<Long> seqs = jdbc.sql("SELECT nextval('xapi_statement_seq') FROM generate_series(1, ?)")
+                    .param(rows.size()).query(Long.class).list();
+            Timestamp ts = Timestamp.from(stored);
+            try (PreparedStatement ids = con.prepareStatement(
+                    "INSERT INTO xapi_statement_id (id, stored, seq) VALUES (?, ?, ?)");
+                 PreparedStatement ps = con.prepareStatement("""
+                         INSERT INTO xapi_statement (seq, id, stored, tenant, client_id, actor, object_agent, verb,
+                           activity, registration, object_ref, ref_actor, ref_object_agent, ref_verb, ref_activity,
+                           ref_registration, voids, related_agents, related_activities, statement)
+                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS uuid), ?, ?, ?, CAST(? AS jsonb))""")) {
+                for (int i = 0; i < rows.size(); i++) {
+                    Prepared p = rows.get(i);
+                    long seq = seqs.get(i);
+                    ids.setObject(1, p.id());
+                    ids.setTimestamp(2, ts);
+                    ids.setLong(3, seq);
+                    ids.addBatch();
+                    String[] ref = p.objectRef() == null ? null : refs.get(p.objectRef());
+                    int c = 1;
+                    ps.setLong(c++, seq);
+                    ps.setObject(c++, p.id());
+                    ps.setTimestamp(c++, ts);
+                    ps.setString(c++, client.unitPath());
+                    ps.setLong(c++, client.id());
+                    ps.setString(c++, p.actor());
+                    ps.setString(c++, p.objectAgent());
+                    ps.setString(c++, p.verb());
+                    ps.setString(c++, p.activity());
+                    ps.setObject(c++, p.registration());
+                    ps.setObject(c++, p.objectRef());
+                    for (int k = 0; k < 5; k++) {
+                        ps.setString(c++, ref == null ? null : ref[k]);
+                    }
+                    ps.setObject(c++, p.voids());
+                    Array agents = con.createArrayOf("text", p.relatedAgents());
+                    Array activities = con.createArrayOf("text", p.relatedActivities());
+                    ps.setArray(c++, agents);
+                    ps.setArray(c++, activities);
+                    ps.setString(c, JSON.writeValueAsString(p.statement()));
+                    ps.addBatch();
+                }
+                ids.executeBatch();
+                ps.executeBatch();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            DataSourceUtils.releaseConnection(con, dataSource);
+        }
+    }
+
+    /** Keeps each activity's latest definition, for the Activities resource. */
+    private void storeActivities(List<Prepared> rows, String tenant) {
+        Map<String, JsonNode> definitions = new LinkedHashMap<>();
+        for (Prepared p : rows) {
+            JsonNode o = p.statement().path("object");
+            if (p.activity() != null && o.has("definition")) {
+                definitions.put(p.activity(), o.get("definition"));
+            }
+        }
+        definitions.forEach((id, def) -> {
+            JsonNode merged = jdbc.sql("SELECT definition::text FROM xapi_activity WHERE tenant = ? AND id = ? "
+                    + "FOR UPDATE").params(tenant, id).query(String.class).optional()
+                    .map(old -> merge(JSON.readTree(old), def)).orElse(def);
+            jdbc.sql("""
+                    INSERT INTO xapi_activity (tenant, id, definition) VALUES (?, ?, CAST(? AS jsonb))
+                    ON CONFLICT (tenant, id) DO UPDATE SET definition = EXCLUDED.definition""")
+                    .params(tenant, id, JSON.writeValueAsString(merged)).update();
+        });
+    }
+
+    /** What is known of an activity: later definitions win, language maps and extensions merge key by key. */
+    static JsonNode merge(JsonNode old, JsonNode add) {
+        if (!old.isObject() || !add.isObject()) {
+            return add;
+        }
+        ObjectNode out = ((ObjectNode) old).deepCopy();
+        add.properties().forEach(e -> out.set(e.getKey(), out.has(e.getKey()) && e.getValue().isObject()
+                ? merge(out.get(e.getKey()), e.getValue()) : e.getValue()));
+        return out;
+    }
+
+    static ObjectNode authority(LrsClients.Client client, String baseUrl) {
+        ObjectNode a = JSON.createObjectNode();
+        a.put("objectType", "Agent");
+        a.put("name", client.name());
+        ObjectNode account = a.putObject("account");
+        account.put("homePage", baseUrl);
+        account.put("name", client.apiKey());
+        return a;
+    }
+
+    // ---- keys ------------------------------------------------------------------------------------------------
+
+    static Prepared prepare(UUID id, ObjectNode s) {
+        JsonNode object = s.path("object");
+        String objectType = object.path("objectType").asString("Activity");
+        String verb = s.path("verb").path("id").asString();
+        Set<String> agents = new LinkedHashSet<>();
+        Set<String> activities = new LinkedHashSet<>();
+        related(s, agents, activities);
+        UUID ref = objectType.equals("StatementRef") ? UUID.fromString(object.path("id").asString()) : null;
+        JsonNode reg = s.path("context").path("registration");
+        return new Prepared(id, s, agentKey(s.path("actor")),
+                objectType.equals("Agent") || objectType.equals("Group") ? agentKey(object) : null, verb,
+                objectType.equals("Activity") ? object.path("id").asString() : null,
+                reg.isString() ? UUID.fromString(reg.asString()) : null, ref,
+                StatementValidator.VOIDED.equals(verb) ? ref : null, agents.toArray(String[]::new),
+                activities.toArray(String[]::new));
+    }
+
+    /** Agents and activities anywhere in a statement, as related_agents and related_activities mean. */
+    private static void related(JsonNode s, Set<String> agents, Set<String> activities) {
+        addAgent(s.path("actor"), agents);
+        addAgent(s.path("authority"), agents);
+        JsonNode object = s.path("object");
+        String type = object.path("objectType").asString("Activity");
+        switch (type) {
+            case "Activity" -> activities.add(object.path("id").asString());
+            case "Agent", "Group" -> addAgent(object, agents);
+            case "SubStatement" -> related(object, agents, activities);
+            default -> { }
+        }
+        JsonNode c = s.path("context");
+        addAgent(c.path("instructor"), agents);
+        addAgent(c.path("team"), agents);
+        for (JsonNode ca : c.path("contextAgents")) {
+            addAgent(ca.path("agent"), agents);
+        }
+        for (JsonNode cg : c.path("contextGroups")) {
+            addAgent(cg.path("group"), agents);
+        }
+        for (JsonNode list : c.path("contextActivities")) {
+            if (list.isArray()) {
+                list.forEach(a -> activities.add(a.path("id").asString()));
+            } else {
+                activities.add(list.path("id").asString());
+            }
+        }
+    }
+
+    private static void addAgent(JsonNode a, Set<String> agents) {
+        if (!a.isObject()) {
+            return;
+        }
+        String key = agentKey(a);
+        if (key != null) {
+            agents.add(key);
+        }
+        for (JsonNode m : a.path("member")) {
+            String k = agentKey(m);
+            if (k != null) {
+                agents.add(k);
+            }
+        }
+    }
+
+    /** An Agent's or Group's identity: its type and inverse functional identifier; null for an anonymous group. */
+    static String agentKey(JsonNode a) {
+        String type = a.path("objectType").asString("Agent");
+        if (a.has("mbox")) {
+            return type + "|mbox|" + a.get("mbox").asString();
+        }
+        if (a.has("mbox_sha1sum")) {
+            return type + "|sha1|" + a.get("mbox_sha1sum").asString().toLowerCase();
+        }
+        if (a.has("openid")) {
+            return type + "|openid|" + a.get("openid").asString();
+        }
+        if (a.has("account")) {
+            return type + "|account|" + a.path("account").path("homePage").asString() + "|"
+                    + a.path("account").path("name").asString();
+        }
+        if (a.has("member")) { // an anonymous group is known by its members
+            StringBuilder members = new StringBuilder(type + "|members");
+            a.get("member").forEach(m -> members.append('|').append(agentKey(m)));
+            return members.toString();
+        }
+        return null;
+    }
+
+    // ---- reading ---------------------------------------------------------------------------------------------
+
+    /** One statement by id, if it is in the client's tenant subtree; voided ones only when asked for as voided. */
+    public Optional<JsonNode> get(UUID id, boolean voided, String scopePath) {
+        return jdbc.sql("""
+                        SELECT s.statement::text FROM xapi_statement_id i
+                        JOIN xapi_statement s ON s.seq = i.seq AND s.stored = i.stored
+                        WHERE i.id = ? AND s.voided = ? AND s.tenant LIKE ?""")
+                .params(id, voided, escape(scopePath) + "%").query(String.class).optional().map(JSON::readTree);
+    }
+
+    /** The latest definition stored for an activity in a tenant subtree. */
+    public Optional<JsonNode> definition(String activityId, String scopePath) {
+        return jdbc.sql("SELECT definition::text FROM xapi_activity WHERE id = ? AND tenant LIKE ? LIMIT 1")
+                .params(activityId, escape(scopePath) + "%").query(String.class).optional().map(JSON::readTree);
+    }
+
+    /** Filters of a statement query, as sent (agent as its key); also the state a cursor carries. */
+    public record Query(String agent, String verb, String activity, UUID registration, boolean relatedActivities,
+                        boolean relatedAgents, Instant since, Instant until, int limit, boolean ascending,
+                        Long before, Long upTo) {
+        Query next(long lastSeq, long upTo) {
+            return new Query(agent, verb, activity, registration, relatedActivities, relatedAgents, since, until,
+                    limit, ascending, lastSeq, upTo);
+        }
+    }
+
+    /** A page of statements and, when there are more, the cursor for the next page. */
+    public record Page(List<JsonNode> statements, String more) {
+    }
+
+    public Page query(Query q, String scopePath) {
+        int limit = q.limit() <= 0 || q.limit() > MAX_LIMIT ? MAX_LIMIT : q.limit();
+        // the snapshot: statements stored up to the highest seq seen when the first page was asked for
+        long upTo = q.upTo() != null ? q.upTo() : jdbc.sql("SELECT coalesce(max(seq), 0) FROM xapi_statement "
+                + "WHERE tenant LIKE ?").param(escape(scopePath) + "%").query(Long.class).single();
+        List<Object> params = new ArrayList<>();
+        StringBuilder common = new StringBuilder("NOT voided AND tenant LIKE ? AND seq <= ?");
+        params.add(escape(scopePath) + "%");
+        params.add(upTo);
+        if (q.before() != null) {
+            common.append(q.ascending() ? " AND seq > ?" : " AND seq < ?");
+            params.add(q.before());
+        }
+        if (q.since() != null) {
+            common.append(" AND stored > ?");
+            params.add(Timestamp.from(q.since()));
+        }
+        if (q.until() != null) {
+            common.append(" AND stored <= ?");
+            params.add(Timestamp.from(q.until()));
+        }
+        String order = q.ascending() ? "seq ASC" : "seq DESC";
+        boolean filtered = q.agent() != null || q.verb() != null || q.activity() != null || q.registration() != null;
+        StringBuilder sql = new StringBuilder();
+        List<Object> all = new ArrayList<>();
+        if (!filtered) {
+            sql.append("SELECT seq, statement::text FROM xapi_statement WHERE ").append(common)
+                    .append(" ORDER BY ").append(order).append(" LIMIT ?");
+            all.addAll(params);
+        } else {
+            // matching statements, and statements that refer to matching ones (each branch walks its own index)
+            sql.append("SELECT seq, statement FROM ((SELECT seq, statement::text FROM xapi_statement WHERE ")
+                    .append(common).append(filter(q, "", all, params)).append(" ORDER BY ").append(order)
+                    .append(" LIMIT ?)");
+            all.add(limit + 1);
+            sql.append(" UNION ALL (SELECT seq, statement::text FROM xapi_statement WHERE object_ref IS NOT NULL AND ")
+                    .append(common).append(filter(q, "ref_", all, params)).append(" ORDER BY ").append(order)
+                    .append(" LIMIT ?)) x ORDER BY ").append(order).append(" LIMIT ?");
+            all.add(limit + 1);
+        }
+        all.add(limit + 1);
+        List<Long> seqs = new ArrayList<>();
+        List<JsonNode> statements = new ArrayList<>();
+        jdbc.sql(sql.toString()).params(all).query(rs -> {
+            seqs.add(rs.getLong(1));
+            statements.add(JSON.readTree(rs.getString(2)));
+        });
+        String more = "";
+        if (statements.size() > limit) {
+            statements.remove(limit);
+            more = cursor(q.next(seqs.get(limit - 1), upTo));
+        }
+        return new Page(statements, more);
+    }
+
+    /** The filter clauses for one branch, after the common ones (whose params it adds first). */
+    private static String filter(Query q, String prefix, List<Object> all, List<Object> common) {
+        all.addAll(common);
+        StringBuilder f = new StringBuilder();
+        if (q.agent() != null) {
+            if (q.relatedAgents() && prefix.isEmpty()) {
+                f.append(" AND related_agents @> ARRAY[?]::text[]");
+                all.add(q.agent());
+            } else {
+                f.append(" AND (").append(prefix).append("actor = ? OR ").append(prefix).append("object_agent = ?)");
+                all.add(q.agent());
+                all.add(q.agent());
+            }
+        }
+        if (q.verb() != null) {
+            f.append(" AND ").append(prefix).append("verb = ?");
+            all.add(q.verb());
+        }
+        if (q.activity() != null) {
+            if (q.relatedActivities() && prefix.isEmpty()) {
+                f.append(" AND related_activities @> ARRAY[?]::text[]");
+            } else {
+                f.append(" AND ").append(prefix).append("activity = ?");
+            }
+            all.add(q.activity());
+        }
+        if (q.registration() != null) {
+            f.append(" AND ").append(prefix).append("registration = ?");
+            all.add(q.registration());
+        }
+        return f.toString();
+    }
+
+    // ---- cursors ---------------------------------------------------------------------------------------------
+
+    static String cursor(Query q) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("agent", q.agent());
+        n.put("verb", q.verb());
+        n.put("activity", q.activity());
+        n.put("registration", q.registration() == null ? null : q.registration().toString());
+        n.put("ra", q.relatedActivities());
+        n.put("rg", q.relatedAgents());
+        n.put("since", q.since() == null ? null : q.since().toString());
+        n.put("until", q.until() == null ? null : q.until().toString());
+        n.put("limit", q.limit());
+        n.put("asc", q.ascending());
+        n.put("before", q.before());
+        n.put("upTo", q.upTo());
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(JSON.writeValueAsString(n)
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Query fromCursor(String token) {
+        try {
+            JsonNode n = JSON.readTree(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
+            return new Query(text(n, "agent"), text(n, "verb"), text(n, "activity"),
+                    text(n, "registration") == null ? null : UUID.fromString(text(n, "registration")),
+                    n.path("ra").asBoolean(), n.path("rg").asBoolean(),
+                    text(n, "since") == null ? null : Instant.parse(text(n, "since")),
+                    text(n, "until") == null ? null : Instant.parse(text(n, "until")), n.path("limit").asInt(),
+                    n.path("asc").asBoolean(), n.path("before").asLong(), n.path("upTo").asLong());
+        } catch (RuntimeException e) {
+            throw XapiException.bad("more", "xapi.error.cursor");
+        }
+    }
+
+    private static String text(JsonNode n, String f) {
+        return n.path(f).isNull() || n.path(f).isMissingNode() ? null : n.path(f).asString();
+    }
+
+    /** The time up to which every statement is visible: no transaction still storing began before it. */
+    public Instant consistentThrough() {
+        return jdbc.sql("""
+                SELECT least(now(), coalesce(min(xact_start), now())) FROM pg_stat_activity
+                WHERE state IN ('active', 'idle in transaction') AND backend_type = 'client backend'
+                  AND pid <> pg_backend_pid()""").query(Timestamp.class).single().toInstant();
+    }
+
+    static String escape(String s) {
+        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+    static ArrayNode array(List<JsonNode> items) {
+        ArrayNode a = JSON.createArrayNode();
+        items.forEach(a::add);
+        return a;
+    }
+}

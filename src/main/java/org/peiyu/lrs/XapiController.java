@@ -1,0 +1,402 @@
+package org.peiyu.lrs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.context.MessageSource;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The xAPI resources under /xapi: statements, documents, activities, agents, about. */
+@RestController
+@RequestMapping("/xapi")
+class XapiController {
+
+    static final int MAX_BODY = 20 * 1024 * 1024;
+    private static final Set<String> QUERY_PARAMETERS = Set.of("statementId", "voidedStatementId", "agent", "verb",
+            "activity", "registration", "related_activities", "related_agents", "since", "until", "limit", "format",
+            "attachments", "ascending", "more");
+    private static final Set<String> SINGLE_PARAMETERS = Set.of("statementId", "voidedStatementId", "format",
+            "attachments");
+
+    private final Statements statements;
+    private final Documents documents;
+    private final MessageSource messages;
+
+    XapiController(Statements statements, Documents documents, MessageSource messages) {
+        this.statements = statements;
+        this.documents = documents;
+        this.messages = messages;
+    }
+
+    private static LrsClients.Client client(HttpServletRequest r) {
+        return (LrsClients.Client) r.getAttribute(XapiFilter.CLIENT);
+    }
+
+    private static boolean v2(HttpServletRequest r) {
+        return Boolean.TRUE.equals(r.getAttribute(XapiFilter.V2));
+    }
+
+    private static String base(HttpServletRequest r) {
+        return r.getScheme() + "://" + r.getServerName() + ":" + r.getServerPort() + r.getContextPath() + "/xapi";
+    }
+
+    @GetMapping("/about")
+    ResponseEntity<String> about() {
+        ObjectNode n = Statements.JSON.createObjectNode();
+        n.putArray("version").add("1.0.3").add("2.0.0");
+        n.putObject("extensions");
+        return json(HttpStatus.OK, n);
+    }
+
+    // ---- statements ------------------------------------------------------------------------------------------
+
+    @RequestMapping(path = "/statements", method = RequestMethod.PUT)
+    ResponseEntity<String> put(HttpServletRequest request) throws IOException {
+        String id = request.getParameter("statementId");
+        if (id == null || !StatementValidator.isUuid(id)) {
+            throw XapiException.bad("statementId", "xapi.error.uuid");
+        }
+        JsonNode s = body(request);
+        if (!s.isObject()) {
+            throw XapiException.bad("$", "xapi.error.notObject");
+        }
+        if (s.has("id") && !s.get("id").asString("").equalsIgnoreCase(id)) {
+            throw XapiException.bad("$.id", "xapi.error.idMismatch");
+        }
+        ((ObjectNode) s).put("id", id.toLowerCase(Locale.ROOT));
+        statements.store(List.of(s), client(request), v2(request), base(request));
+        return ResponseEntity.noContent().build();
+    }
+
+    @RequestMapping(path = "/statements", method = RequestMethod.POST)
+    ResponseEntity<String> post(HttpServletRequest request) throws IOException {
+        if (request.getParameter("statementId") != null) {
+            throw XapiException.bad("statementId", "xapi.error.unknownParameter", "statementId");
+        }
+        JsonNode body = body(request);
+        List<JsonNode> list = new ArrayList<>();
+        if (body.isArray()) {
+            body.forEach(list::add);
+        } else if (body.isObject()) {
+            list.add(body);
+        } else {
+            throw XapiException.bad("$", "xapi.error.notObject");
+        }
+        ArrayNode ids = Statements.JSON.createArrayNode();
+        statements.store(list, client(request), v2(request), base(request)).forEach(i -> ids.add(i.toString()));
+        return json(HttpStatus.OK, ids);
+    }
+
+    @GetMapping("/statements")
+    ResponseEntity<String> get(HttpServletRequest request, HttpServletResponse response) {
+        Map<String, String[]> params = request.getParameterMap();
+        for (String p : params.keySet()) {
+            if (!QUERY_PARAMETERS.contains(p)) {
+                throw XapiException.bad(p, "xapi.error.unknownParameter", p);
+            }
+        }
+        String scope = client(request).unitPath();
+        String format = param(request, "format", "exact");
+        if (!Set.of("exact", "ids", "canonical").contains(format)) {
+            throw XapiException.bad("format", "xapi.error.format");
+        }
+        String id = request.getParameter("statementId");
+        String voidedId = request.getParameter("voidedStatementId");
+        if (id != null || voidedId != null) {
+            for (String p : params.keySet()) {
+                if (!SINGLE_PARAMETERS.contains(p) || id != null && voidedId != null) {
+                    throw XapiException.bad(p, "xapi.error.unknownParameter", p);
+                }
+            }
+            String wanted = id != null ? id : voidedId;
+            if (!StatementValidator.isUuid(wanted)) {
+                throw XapiException.bad(id != null ? "statementId" : "voidedStatementId", "xapi.error.uuid");
+            }
+            JsonNode s = statements.get(UUID.fromString(wanted), voidedId != null, scope)
+                    .orElseThrow(() -> new XapiException(404, null, "xapi.error.notFound"));
+            response.setHeader("Last-Modified", http(s.path("stored").asString()));
+            return json(HttpStatus.OK, Formats.apply(s, format, request.getLocales()));
+        }
+        Statements.Query q = request.getParameter("more") != null ? Statements.fromCursor(request.getParameter("more"))
+                : query(request);
+        Statements.Page page = statements.query(q, scope);
+        ObjectNode result = Statements.JSON.createObjectNode();
+        ArrayNode list = result.putArray("statements");
+        page.statements().forEach(s -> list.add(Formats.apply(s, format, request.getLocales())));
+        result.put("more", page.more().isEmpty() ? "" : request.getContextPath() + "/xapi/statements?more="
+                + page.more());
+        if (!page.statements().isEmpty()) {
+            response.setHeader("Last-Modified", http(page.statements().get(0).path("stored").asString()));
+        }
+        return json(HttpStatus.OK, result);
+    }
+
+    private static Statements.Query query(HttpServletRequest r) {
+        String agent = null;
+        if (r.getParameter("agent") != null) {
+            JsonNode a = parse(r.getParameter("agent"), "agent");
+            try {
+                new StatementValidator(true).actor(a, "agent");
+            } catch (XapiException e) {
+                throw XapiException.bad("agent", "xapi.error.agentParameter");
+            }
+            agent = Statements.agentKey(a);
+        }
+        String verb = r.getParameter("verb");
+        if (verb != null && !StatementValidator.isIri(verb)) {
+            throw XapiException.bad("verb", "xapi.error.iri");
+        }
+        String activity = r.getParameter("activity");
+        if (activity != null && !StatementValidator.isIri(activity)) {
+            throw XapiException.bad("activity", "xapi.error.iri");
+        }
+        String registration = r.getParameter("registration");
+        if (registration != null && !StatementValidator.isUuid(registration)) {
+            throw XapiException.bad("registration", "xapi.error.uuid");
+        }
+        int limit;
+        try {
+            limit = Integer.parseInt(param(r, "limit", "0"));
+        } catch (NumberFormatException e) {
+            throw XapiException.bad("limit", "xapi.error.number");
+        }
+        if (limit < 0) {
+            throw XapiException.bad("limit", "xapi.error.number");
+        }
+        return new Statements.Query(agent, verb, activity, registration == null ? null : UUID.fromString(registration),
+                bool(r, "related_activities"), bool(r, "related_agents"), time(r, "since"), time(r, "until"), limit,
+                bool(r, "ascending"), null, null);
+    }
+
+    // ---- documents -------------------------------------------------------------------------------------------
+
+    @RequestMapping(path = "/activities/state", method = {RequestMethod.GET, RequestMethod.PUT, RequestMethod.POST,
+            RequestMethod.DELETE})
+    ResponseEntity<?> state(HttpServletRequest request) throws IOException {
+        String activity = required(request, "activityId");
+        if (!StatementValidator.isIri(activity)) {
+            throw XapiException.bad("activityId", "xapi.error.iri");
+        }
+        String agent = agentParameter(request, "agent", true);
+        String registration = request.getParameter("registration");
+        if (registration != null && !StatementValidator.isUuid(registration)) {
+            throw XapiException.bad("registration", "xapi.error.uuid");
+        }
+        boolean all = !request.getMethod().equals("PUT") && !request.getMethod().equals("POST");
+        Documents.Key key = new Documents.Key(client(request).unitPath(), Documents.Kind.STATE, activity, agent,
+                registration == null ? (all && request.getParameter("stateId") == null ? null : "") : registration);
+        return document(request, key, "stateId", false);
+    }
+
+    @RequestMapping(path = "/activities/profile", method = {RequestMethod.GET, RequestMethod.PUT,
+            RequestMethod.POST, RequestMethod.DELETE})
+    ResponseEntity<?> activityProfile(HttpServletRequest request) throws IOException {
+        String activity = required(request, "activityId");
+        if (!StatementValidator.isIri(activity)) {
+            throw XapiException.bad("activityId", "xapi.error.iri");
+        }
+        return document(request, new Documents.Key(client(request).unitPath(), Documents.Kind.ACTIVITY_PROFILE,
+                activity, "", ""), "profileId", true);
+    }
+
+    @RequestMapping(path = "/agents/profile", method = {RequestMethod.GET, RequestMethod.PUT, RequestMethod.POST,
+            RequestMethod.DELETE})
+    ResponseEntity<?> agentProfile(HttpServletRequest request) throws IOException {
+        return document(request, new Documents.Key(client(request).unitPath(), Documents.Kind.AGENT_PROFILE, "",
+                agentParameter(request, "agent", true), ""), "profileId", true);
+    }
+
+    private ResponseEntity<?> document(HttpServletRequest request, Documents.Key key, String idParameter,
+                                       boolean profile) throws IOException {
+        String docId = request.getParameter(idParameter);
+        switch (request.getMethod()) {
+            case "GET", "HEAD" -> {
+                if (docId == null) {
+                    ArrayNode ids = Statements.JSON.createArrayNode();
+                    documents.ids(key, time(request, "since")).forEach(ids::add);
+                    return json(HttpStatus.OK, ids);
+                }
+                Documents.Document d = documents.get(key, docId)
+                        .orElseThrow(() -> new XapiException(404, null, "xapi.error.notFound"));
+                return ResponseEntity.ok().eTag("\"" + d.etag() + "\"").lastModified(d.updated())
+                        .contentType(MediaType.parseMediaType(d.contentType())).body(d.content());
+            }
+            case "DELETE" -> {
+                if (docId == null && profile) {
+                    throw XapiException.bad(idParameter, "xapi.error.required");
+                }
+                documents.delete(key, docId, request.getHeader("If-Match"));
+                return ResponseEntity.noContent().build();
+            }
+            default -> {
+                if (docId == null) {
+                    throw XapiException.bad(idParameter, "xapi.error.required");
+                }
+                boolean merge = request.getMethod().equals("POST");
+                String ifMatch = request.getHeader("If-Match");
+                String ifNoneMatch = request.getHeader("If-None-Match");
+                if (profile && !merge && ifMatch == null && ifNoneMatch == null) {
+                    // a blind overwrite of a profile is refused: 409 when it exists, 400 when it does not
+                    throw new XapiException(documents.get(key, docId).isPresent() ? 409 : 400, null,
+                            "xapi.error.preconditionRequired");
+                }
+                String type = request.getContentType() == null ? "application/octet-stream" : request.getContentType();
+                Documents.Document d = documents.put(key, docId, type, read(request), merge, ifMatch, ifNoneMatch);
+                return ResponseEntity.noContent().eTag("\"" + d.etag() + "\"").build();
+            }
+        }
+    }
+
+    // ---- activities, agents ----------------------------------------------------------------------------------
+
+    @GetMapping("/activities")
+    ResponseEntity<String> activity(HttpServletRequest request) {
+        String id = required(request, "activityId");
+        if (!StatementValidator.isIri(id)) {
+            throw XapiException.bad("activityId", "xapi.error.iri");
+        }
+        ObjectNode a = Statements.JSON.createObjectNode();
+        a.put("objectType", "Activity");
+        a.put("id", id);
+        statements.definition(id, client(request).unitPath()).ifPresent(d -> a.set("definition", d));
+        return json(HttpStatus.OK, a);
+    }
+
+    @GetMapping("/agents")
+    ResponseEntity<String> person(HttpServletRequest request) {
+        JsonNode agent = parse(required(request, "agent"), "agent");
+        try {
+            new StatementValidator(true).agent(agent, "agent");
+        } catch (XapiException e) {
+            throw XapiException.bad("agent", "xapi.error.agentParameter");
+        }
+        ObjectNode person = Statements.JSON.createObjectNode();
+        person.put("objectType", "Person");
+        for (String f : new String[] {"name", "mbox", "mbox_sha1sum", "openid", "account"}) {
+            if (agent.has(f)) {
+                person.putArray(f).add(agent.get(f));
+            }
+        }
+        return json(HttpStatus.OK, person);
+    }
+
+    // ---- plumbing --------------------------------------------------------------------------------------------
+
+    @ExceptionHandler(XapiException.class)
+    ResponseEntity<String> refused(XapiException e, HttpServletRequest request) {
+        return ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_JSON)
+                .body(XapiErrors.body(e, messages, request.getLocale()));
+    }
+
+    private static ResponseEntity<String> json(HttpStatus status, JsonNode body) {
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON)
+                .body(Statements.JSON.writeValueAsString(body));
+    }
+
+    private static JsonNode body(HttpServletRequest request) throws IOException {
+        String type = request.getContentType();
+        if (type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
+            throw new XapiException(400, null, "xapi.error.attachmentsUnsupported");
+        }
+        return parse(new String(read(request), StandardCharsets.UTF_8), "$");
+    }
+
+    static byte[] read(HttpServletRequest request) throws IOException {
+        if (request.getContentLengthLong() > MAX_BODY) {
+            throw new XapiException(413, null, "xapi.error.tooLarge", MAX_BODY >> 20);
+        }
+        try (InputStream in = request.getInputStream()) {
+            byte[] b = in.readNBytes(MAX_BODY + 1);
+            if (b.length > MAX_BODY) {
+                throw new XapiException(413, null, "xapi.error.tooLarge", MAX_BODY >> 20);
+            }
+            return b;
+        }
+    }
+
+    private static JsonNode parse(String text, String path) {
+        try {
+            JsonNode n = Statements.JSON.readTree(text);
+            if (n == null || n.isMissingNode()) {
+                throw XapiException.bad(path, "xapi.error.json");
+            }
+            return n;
+        } catch (JacksonException e) {
+            throw XapiException.bad(path, "xapi.error.json");
+        }
+    }
+
+    private static String agentParameter(HttpServletRequest request, String name, boolean required) {
+        String text = required ? required(request, name) : request.getParameter(name);
+        if (text == null) {
+            return "";
+        }
+        JsonNode a = parse(text, name);
+        try {
+            new StatementValidator(true).agent(a, name);
+        } catch (XapiException e) {
+            throw XapiException.bad(name, "xapi.error.agentParameter");
+        }
+        return Statements.agentKey(a);
+    }
+
+    private static String required(HttpServletRequest request, String name) {
+        String v = request.getParameter(name);
+        if (v == null) {
+            throw XapiException.bad(name, "xapi.error.required");
+        }
+        return v;
+    }
+
+    private static String param(HttpServletRequest r, String name, String fallback) {
+        String v = r.getParameter(name);
+        return v == null ? fallback : v;
+    }
+
+    private static boolean bool(HttpServletRequest r, String name) {
+        String v = r.getParameter(name);
+        if (v == null) {
+            return false;
+        }
+        if (!v.equals("true") && !v.equals("false")) {
+            throw XapiException.bad(name, "xapi.error.boolean");
+        }
+        return v.equals("true");
+    }
+
+    private static Instant time(HttpServletRequest r, String name) {
+        String v = r.getParameter(name);
+        try {
+            return v == null ? null : Timestamps.parse(v);
+        } catch (DateTimeParseException e) {
+            throw XapiException.bad(name, "xapi.error.timestamp");
+        }
+    }
+
+    private static String http(String timestamp) {
+        return java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                Timestamps.parse(timestamp).atZone(java.time.ZoneOffset.UTC));
+    }
+}

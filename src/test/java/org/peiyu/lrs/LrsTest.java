@@ -1,0 +1,164 @@
+package org.peiyu.lrs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.peiyu.PlatformTest;
+import org.peiyu.platform.security.Scope;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import tools.jackson.databind.JsonNode;
+
+/** The LRS over HTTP, as a learning platform uses it: credentials, versions, storing, voiding, paging, scope. */
+class LrsTest extends PlatformTest {
+
+    @Autowired
+    LrsClients clients;
+
+    private static String basic(LrsClients.Created c) {
+        return "Basic " + Base64.getEncoder().encodeToString((c.client().apiKey() + ":" + c.secret())
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    private MockHttpServletResponse call(MockHttpServletRequestBuilder r, LrsClients.Created c) throws Exception {
+        return mvc.perform(r.header("Authorization", basic(c)).header("X-Experience-API-Version", "1.0.3")
+                .contentType("application/json")).andReturn().getResponse();
+    }
+
+    private static String statement(String mbox, String verb, String activity) {
+        return """
+                {"actor":{"mbox":"mailto:%s"},"verb":{"id":"http://adlnet.gov/expapi/verbs/%s"},
+                 "object":{"id":"http://peiyu.test/activities/%s"}}""".formatted(mbox, verb, activity);
+    }
+
+    private static JsonNode json(MockHttpServletResponse r) throws Exception {
+        return Statements.JSON.readTree(r.getContentAsString());
+    }
+
+    @Test
+    void aPlatformStoresReadsAndVoidsStatements() throws Exception {
+        var c = clients.create("测试平台", "990101", true, true, null, Scope.ALL, "test");
+        // about needs nothing; everything else needs the version header and the client's credentials
+        assertThat(mvc.perform(get("/xapi/about")).andReturn().getResponse().getContentAsString()).contains("2.0.0");
+        assertThat(mvc.perform(get("/xapi/statements").header("Authorization", basic(c))).andReturn().getResponse()
+                .getStatus()).isEqualTo(400);
+        assertThat(mvc.perform(get("/xapi/statements").header("X-Experience-API-Version", "1.0.3")
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("x:y".getBytes())))
+                .andReturn().getResponse().getStatus()).isEqualTo(401);
+
+        var stored = call(post("/xapi/statements").content("[" + statement("a@school.cn", "attended", "s1") + ","
+                + statement("b@school.cn", "completed", "c1") + "]"), c);
+        assertThat(stored.getStatus()).isEqualTo(200);
+        UUID first = UUID.fromString(json(stored).get(0).asString());
+        JsonNode back = json(call(get("/xapi/statements").param("statementId", first.toString()), c));
+        assertThat(back.path("actor").path("mbox").asString()).isEqualTo("mailto:a@school.cn");
+        assertThat(back.path("authority").path("account").path("name").asString()).isEqualTo(c.client().apiKey());
+        assertThat(back.has("stored")).isTrue();
+
+        // a bad statement in a batch: 400 naming its path, and nothing of the batch is stored
+        var refused = call(post("/xapi/statements").content("[" + statement("c@school.cn", "attended", "s2")
+                + ",{\"actor\":{\"mbox\":\"c@school.cn\"},\"verb\":{\"id\":\"http://x.cn/v\"},\"object\":"
+                + "{\"id\":\"http://x.cn/o\"}}]"), c);
+        assertThat(refused.getStatus()).isEqualTo(400);
+        assertThat(json(refused).path("path").asString()).isEqualTo("$[1].actor.mbox");
+        assertThat(json(call(get("/xapi/statements").param("agent", "{\"mbox\":\"mailto:c@school.cn\"}"), c))
+                .path("statements")).isEmpty();
+
+        // the same statement again under its id is accepted; another one under it is a conflict
+        UUID id = UUID.randomUUID();
+        String one = statement("d@school.cn", "attended", "s3");
+        assertThat(call(put("/xapi/statements").param("statementId", id.toString()).content(one), c).getStatus())
+                .isEqualTo(204);
+        assertThat(call(put("/xapi/statements").param("statementId", id.toString()).content(one), c).getStatus())
+                .isEqualTo(204);
+        assertThat(call(put("/xapi/statements").param("statementId", id.toString())
+                .content(statement("e@school.cn", "attended", "s3")), c).getStatus()).isEqualTo(409);
+
+        // voiding: the statement is then only found as voided, and the voiding one cannot be voided
+        String voiding = """
+                {"actor":{"mbox":"mailto:admin@school.cn"},"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},
+                 "object":{"objectType":"StatementRef","id":"%s"}}""".formatted(id);
+        UUID voidingId = UUID.fromString(json(call(post("/xapi/statements").content(voiding), c)).get(0).asString());
+        assertThat(call(get("/xapi/statements").param("statementId", id.toString()), c).getStatus()).isEqualTo(404);
+        assertThat(call(get("/xapi/statements").param("voidedStatementId", id.toString()), c).getStatus())
+                .isEqualTo(200);
+        assertThat(call(post("/xapi/statements").content(voiding.replace(id.toString(), voidingId.toString())), c)
+                .getStatus()).isEqualTo(400);
+    }
+
+    @Test
+    void pagingNeverRepeatsOrSkipsWhileStatementsArrive() throws Exception {
+        var c = clients.create("分页平台", "990102", true, true, null, Scope.ALL, "test");
+        for (int i = 0; i < 7; i++) {
+            call(post("/xapi/statements").content(statement("p" + i + "@school.cn", "attended", "page")), c);
+        }
+        Set<String> seen = new HashSet<>();
+        List<String> order = new ArrayList<>();
+        JsonNode page = json(call(get("/xapi/statements").param("activity", "http://peiyu.test/activities/page")
+                .param("limit", "3"), c));
+        int extra = 0;
+        while (true) {
+            page.path("statements").forEach(s -> {
+                assertThat(seen.add(s.path("id").asString())).isTrue();
+                order.add(s.path("id").asString());
+            });
+            // a new statement arrives between pages: it belongs to a later query, not to this one
+            call(post("/xapi/statements").content(statement("new" + extra++ + "@school.cn", "attended", "page")), c);
+            String more = page.path("more").asString();
+            if (more.isEmpty()) {
+                break;
+            }
+            page = json(call(get(more), c));
+        }
+        assertThat(order).hasSize(7);
+    }
+
+    @Test
+    void aClientSeesOnlyItsOwnSubtree() throws Exception {
+        var mine = clients.create("本区平台", "990101", true, true, null, Scope.ALL, "test");
+        var theirs = clients.create("外区平台", "990102", true, true, null, Scope.ALL, "test");
+        UUID id = UUID.fromString(json(call(post("/xapi/statements")
+                .content(statement("x@school.cn", "attended", "scope")), theirs)).get(0).asString());
+        assertThat(call(get("/xapi/statements").param("statementId", id.toString()), mine).getStatus())
+                .isEqualTo(404);
+        assertThat(json(call(get("/xapi/statements").param("activity", "http://peiyu.test/activities/scope"), mine))
+                .path("statements")).isEmpty();
+        // a revoked client is refused at once; a read-only one cannot write
+        clients.revoke(theirs.client().id(), Scope.ALL, "test");
+        assertThat(call(get("/xapi/statements"), theirs).getStatus()).isEqualTo(401);
+        var reader = clients.create("只读", "990101", true, false, null, Scope.ALL, "test");
+        assertThat(call(post("/xapi/statements").content(statement("r@school.cn", "attended", "ro")), reader)
+                .getStatus()).isEqualTo(403);
+    }
+
+    @Test
+    void documentsKeepTheirEtags() throws Exception {
+        var c = clients.create("文档平台", "990101", true, true, null, Scope.ALL, "test");
+        String agent = "{\"mbox\":\"mailto:doc@school.cn\"}";
+        var putDoc = call(put("/xapi/activities/state").param("activityId", "http://peiyu.test/a").param("agent", agent)
+                .param("stateId", "s").content("{\"page\":1}"), c);
+        assertThat(putDoc.getStatus()).isEqualTo(204);
+        String etag = putDoc.getHeader("ETag");
+        assertThat(call(post("/xapi/activities/state").param("activityId", "http://peiyu.test/a").param("agent", agent)
+                .param("stateId", "s").content("{\"done\":true}"), c).getStatus()).isEqualTo(204);
+        var doc = call(get("/xapi/activities/state").param("activityId", "http://peiyu.test/a").param("agent", agent)
+                .param("stateId", "s"), c);
+        assertThat(json(doc).path("page").asInt()).isEqualTo(1);
+        assertThat(json(doc).path("done").asBoolean()).isTrue();
+        // the old ETag no longer matches
+        assertThat(call(put("/xapi/activities/state").param("activityId", "http://peiyu.test/a").param("agent", agent)
+                .param("stateId", "s").header("If-Match", etag).content("{}"), c).getStatus()).isEqualTo(412);
+    }
+}
