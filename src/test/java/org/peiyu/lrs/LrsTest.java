@@ -26,6 +26,10 @@ class LrsTest extends PlatformTest {
 
     @Autowired
     LrsClients clients;
+    @Autowired
+    StatementPartitions partitions;
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
     private static String basic(LrsClients.Created c) {
         return "Basic " + Base64.getEncoder().encodeToString((c.client().apiKey() + ":" + c.secret())
@@ -160,5 +164,20 @@ class LrsTest extends PlatformTest {
         // the old ETag no longer matches
         assertThat(call(put("/xapi/activities/state").param("activityId", "http://peiyu.test/a").param("agent", agent)
                 .param("stateId", "s").header("If-Match", etag).content("{}"), c).getStatus()).isEqualTo(412);
+    }
+
+    @Test
+    void statementsLandInTheirMonthsPartition() throws Exception {
+        java.time.YearMonth now = java.time.YearMonth.now(java.time.ZoneOffset.UTC);
+        String month = "xapi_statement_" + now.format(java.time.format.DateTimeFormatter.ofPattern("yyyyMM"));
+        assertThat(partitions.names()).contains(month, "xapi_statement_"
+                + now.plusMonths(StatementPartitions.MONTHS_AHEAD)
+                .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMM")));
+        partitions.ensure(now); // again: nothing to do, no error
+        var c = clients.create("分区平台", "990101", true, true, null, Scope.ALL, "test");
+        String id = json(call(post("/xapi/statements").content(statement("part@school.cn", "attended", "part")), c))
+                .get(0).asString();
+        assertThat(jdbc.sql("SELECT tableoid::regclass::text FROM xapi_statement WHERE id = CAST(? AS uuid)")
+                .param(id).query(String.class).single()).isEqualTo(month);
     }
 }
