@@ -416,39 +416,36 @@ final class StatementValidator {
         if (c.has("extensions")) {
             extensions(c.get("extensions"), path + ".extensions");
         }
-        if (c.has("contextAgents")) {
-            JsonNode list = array(c.get("contextAgents"), path + ".contextAgents");
-            for (int i = 0; i < list.size(); i++) {
-                String p = path + ".contextAgents[" + i + "]";
-                JsonNode a = list.get(i);
-                object(a, p);
-                allowed(a, CONTEXT_AGENT, p);
-                if (!"contextAgent".equals(a.path("objectType").asString(null))) {
-                    throw XapiException.bad(p + ".objectType", "xapi.error.objectType",
-                            a.path("objectType").asString(""));
-                }
-                agent(required(a, "agent", p), p + ".agent");
-                relevantTypes(a, p);
-            }
+        contextMembers(c, "contextAgents", "contextAgent", "agent", CONTEXT_AGENT, path);
+        contextMembers(c, "contextGroups", "contextGroup", "group", CONTEXT_GROUP, path);
+    }
+
+    /** xAPI 2.0 context agents and groups: typed entries holding an agent (or group) and its relevant types. */
+    private void contextMembers(JsonNode c, String field, String objectType, String member, Set<String> fields,
+                                String path) {
+        if (!c.has(field)) {
+            return;
         }
-        if (c.has("contextGroups")) {
-            JsonNode list = array(c.get("contextGroups"), path + ".contextGroups");
-            for (int i = 0; i < list.size(); i++) {
-                String p = path + ".contextGroups[" + i + "]";
-                JsonNode g = list.get(i);
-                object(g, p);
-                allowed(g, CONTEXT_GROUP, p);
-                if (!"contextGroup".equals(g.path("objectType").asString(null))) {
-                    throw XapiException.bad(p + ".objectType", "xapi.error.objectType",
-                            g.path("objectType").asString(""));
-                }
-                JsonNode group = required(g, "group", p);
-                if (!"Group".equals(group.path("objectType").asString(""))) {
+        JsonNode list = array(c.get(field), path + "." + field);
+        for (int i = 0; i < list.size(); i++) {
+            String p = path + "." + field + "[" + i + "]";
+            JsonNode entry = list.get(i);
+            object(entry, p);
+            allowed(entry, fields, p);
+            if (!objectType.equals(entry.path("objectType").asString(null))) {
+                throw XapiException.bad(p + ".objectType", "xapi.error.objectType",
+                        entry.path("objectType").asString(""));
+            }
+            JsonNode who = required(entry, member, p);
+            if (member.equals("group")) {
+                if (!"Group".equals(who.path("objectType").asString(""))) {
                     throw XapiException.bad(p + ".group.objectType", "xapi.error.team");
                 }
-                actor(group, p + ".group");
-                relevantTypes(g, p);
+                actor(who, p + ".group");
+            } else {
+                agent(who, p + ".agent");
             }
+            relevantTypes(entry, p);
         }
     }
 

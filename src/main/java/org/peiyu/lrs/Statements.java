@@ -27,7 +27,6 @@ import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -545,11 +544,5 @@ public class Statements {
 
     static String escape(String s) {
         return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-    }
-
-    static ArrayNode array(List<JsonNode> items) {
-        ArrayNode a = JSON.createArrayNode();
-        items.forEach(a::add);
-        return a;
     }
 }

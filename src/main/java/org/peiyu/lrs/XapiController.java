@@ -199,7 +199,7 @@ class XapiController {
         if (!StatementValidator.isIri(activity)) {
             throw XapiException.bad("activityId", "xapi.error.iri");
         }
-        String agent = agentParameter(request, "agent", true);
+        String agent = agentParameter(request, "agent");
         String registration = request.getParameter("registration");
         if (registration != null && !StatementValidator.isUuid(registration)) {
             throw XapiException.bad("registration", "xapi.error.uuid");
@@ -225,7 +225,7 @@ class XapiController {
             RequestMethod.DELETE})
     ResponseEntity<?> agentProfile(HttpServletRequest request) throws IOException {
         return document(request, new Documents.Key(client(request).unitPath(), Documents.Kind.AGENT_PROFILE, "",
-                agentParameter(request, "agent", true), ""), "profileId", true);
+                agentParameter(request, "agent"), ""), "profileId", true);
     }
 
     private ResponseEntity<?> document(HttpServletRequest request, Documents.Key key, String idParameter,
@@ -348,12 +348,8 @@ class XapiController {
         }
     }
 
-    private static String agentParameter(HttpServletRequest request, String name, boolean required) {
-        String text = required ? required(request, name) : request.getParameter(name);
-        if (text == null) {
-            return "";
-        }
-        JsonNode a = parse(text, name);
+    private static String agentParameter(HttpServletRequest request, String name) {
+        JsonNode a = parse(required(request, name), name);
         try {
             new StatementValidator(true).agent(a, name);
         } catch (XapiException e) {
