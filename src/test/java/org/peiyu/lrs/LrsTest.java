@@ -103,6 +103,33 @@ class LrsTest extends PlatformTest {
     }
 
     @Test
+    void brokenOversizedAndWrongVersionRequestsAreRefusedAndStoreNothing() throws Exception {
+        var c = clients.create("坏请求平台", "990101", true, true, null, Scope.ALL, "test");
+        var broken = call(post("/xapi/statements").content("{\"actor\": "), c);
+        assertThat(broken.getStatus()).isEqualTo(400);
+        assertThat(json(broken).path("path").asString()).isEqualTo("$");
+        String big = statement("big@school.cn", "attended", "big").replace("}}", "}, \"result\": {\"response\": \""
+                + "x".repeat(XapiController.MAX_BODY) + "\"}}");
+        assertThat(call(post("/xapi/statements").content(big), c).getStatus()).isEqualTo(413);
+        assertThat(mvc.perform(post("/xapi/statements").header("Authorization", basic(c))
+                .header("X-Experience-API-Version", "3.0.0").contentType("application/json")
+                .content(statement("v@school.cn", "attended", "v"))).andReturn().getResponse().getStatus())
+                .isEqualTo(400);
+        // context agents are xAPI 2.0: refused under 1.0.3, stored under 2.0
+        String withContextAgent = statement("ca@school.cn", "attended", "ca").replace("}}", "}, \"context\": "
+                + "{\"contextAgents\": [{\"objectType\": \"contextAgent\", \"agent\": {\"mbox\": "
+                + "\"mailto:mentor@school.cn\"}}]}}");
+        var old = call(post("/xapi/statements").content(withContextAgent), c);
+        assertThat(old.getStatus()).isEqualTo(400);
+        assertThat(json(old).path("path").asString()).isEqualTo("$.context.contextAgents");
+        assertThat(mvc.perform(post("/xapi/statements").header("Authorization", basic(c))
+                .header("X-Experience-API-Version", "2.0.0").contentType("application/json")
+                .content(withContextAgent)).andReturn().getResponse().getStatus()).isEqualTo(200);
+        assertThat(json(call(get("/xapi/statements").param("agent", "{\"mbox\":\"mailto:big@school.cn\"}"), c))
+                .path("statements")).isEmpty();
+    }
+
+    @Test
     void pagingNeverRepeatsOrSkipsWhileStatementsArrive() throws Exception {
         var c = clients.create("分页平台", "990102", true, true, null, Scope.ALL, "test");
         for (int i = 0; i < 7; i++) {
