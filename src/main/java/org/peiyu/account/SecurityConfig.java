@@ -20,6 +20,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /** Sign-in by password for people, bearer tokens for integrations under /api/v1. */
@@ -34,6 +35,31 @@ class SecurityConfig {
     @Bean
     AuthenticationEventPublisher authenticationEventPublisher(org.springframework.context.ApplicationEventPublisher p) {
         return new DefaultAuthenticationEventPublisher(p);
+    }
+
+    /**
+     * Spring's strict firewall with its own character rules (assigned, no control characters; tabs allowed in header
+     * values), checked by a loop instead of a regular expression: on busy endpoints such as the LRS the regular
+     * expressions cost a tenth of each request.
+     */
+    @Bean
+    StrictHttpFirewall httpFirewall() {
+        StrictHttpFirewall firewall = new StrictHttpFirewall();
+        firewall.setAllowedHeaderNames(s -> printable(s, false));
+        firewall.setAllowedHeaderValues(s -> printable(s, true));
+        firewall.setAllowedParameterNames(s -> printable(s, false));
+        return firewall;
+    }
+
+    static boolean printable(String s, boolean tab) {
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            if (!Character.isDefined(c) || Character.isISOControl(c) && !(tab && c == '\t')) {
+                return false;
+            }
+            i += Character.charCount(c);
+        }
+        return true;
     }
 
     @Bean

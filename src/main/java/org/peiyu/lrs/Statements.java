@@ -1,29 +1,32 @@
 package org.peiyu.lrs;
 
+import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import org.postgresql.PGConnection;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,40 +40,56 @@ import tools.jackson.databind.node.ObjectNode;
 public class Statements {
 
     static final ObjectMapper JSON = JsonMapper.builder().build();
-    public static final int MAX_LIMIT = 500;
+    /** The most statements one page holds (asked for with limit=0 or no limit), as the ADL reference LRS. */
+    public static final int MAX_LIMIT = 100;
 
     private final JdbcClient jdbc;
     private final DataSource dataSource;
+    private final TransactionTemplate tx;
+    private final Activities activities;
 
-    Statements(JdbcClient jdbc, DataSource dataSource) {
+    Statements(JdbcClient jdbc, DataSource dataSource, TransactionTemplate tx, Activities activities) {
         this.jdbc = jdbc;
         this.dataSource = dataSource;
+        this.tx = tx;
+        this.activities = activities;
     }
 
-    /** A statement ready to store, with the keys queries filter on. */
+    /** A statement ready to store, with the keys queries filter on; idGiven when the client chose its id. */
     record Prepared(UUID id, ObjectNode statement, String actor, String objectAgent, String verb, String activity,
                     UUID registration, UUID objectRef, UUID voids, String[] relatedAgents,
-                    String[] relatedActivities) {
+                    String[] relatedActivities, boolean idGiven) {
     }
 
     /**
      * Validates and stores statements sent together; returns their ids in order. A statement whose id is already
-     * stored with the same content is accepted again without a second copy; with other content it is a 409.
+     * stored with the same content is accepted again without a second copy; with other content it is a 409. The
+     * nodes are completed in place (id, stored, authority, version).
      */
-    @Transactional
     public List<UUID> store(List<JsonNode> statements, LrsClients.Client client, boolean v2, String baseUrl) {
+        // to the millisecond, as the statement shows it, so "since" and "until" compare like the client sees
+        Instant stored = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        List<Prepared> batch = prepareAll(statements, v2, authority(client, baseUrl), stored);
+        try {
+            return tx.execute(status -> storeOnce(batch, client, stored));
+        } catch (DuplicateKeyException e) {
+            // a client sent the same id at the same moment on another connection: look again, now it is stored
+            return tx.execute(status -> storeOnce(batch, client, stored));
+        }
+    }
+
+    private List<Prepared> prepareAll(List<JsonNode> statements, boolean v2, ObjectNode authority, Instant stored) {
         StatementValidator validator = new StatementValidator(v2);
-        Instant stored = Instant.now();
         String storedText = Timestamps.format(stored);
-        ObjectNode authority = authority(client, baseUrl);
         List<Prepared> batch = new ArrayList<>(statements.size());
-        Set<UUID> ids = new LinkedHashSet<>();
+        Set<UUID> ids = new HashSet<>();
         for (int i = 0; i < statements.size(); i++) {
             String path = statements.size() == 1 ? "$" : "$[" + i + "]";
             JsonNode s = statements.get(i);
             validator.statement(s, path);
-            ObjectNode copy = ((ObjectNode) s).deepCopy();
-            UUID id = copy.has("id") ? UUID.fromString(copy.get("id").asString()) : UUID.randomUUID();
+            ObjectNode copy = (ObjectNode) s;
+            boolean given = copy.has("id");
+            UUID id = given ? UUID.fromString(copy.get("id").asString()) : UUID.randomUUID();
             if (!ids.add(id)) {
                 throw XapiException.bad(path + ".id", "xapi.error.duplicateId");
             }
@@ -86,10 +105,16 @@ public class Statements {
             }
             copy.put("timestamp", copy.has("timestamp") ? Timestamps.format(Timestamps.parse(
                     copy.get("timestamp").asString())) : storedText);
-            batch.add(prepare(id, copy));
+            batch.add(prepare(id, copy, given));
         }
-        // ids already stored: the same statement again is fine, another one under that id is a conflict
-        Map<UUID, JsonNode> existing = existing(ids);
+        return batch;
+    }
+
+    /** One attempt in one transaction: all of the batch is stored, or none. */
+    private List<UUID> storeOnce(List<Prepared> batch, LrsClients.Client client, Instant stored) {
+        // ids the client chose may be stored already: the same statement again is fine, another one is a conflict
+        List<UUID> given = batch.stream().filter(Prepared::idGiven).map(Prepared::id).toList();
+        Map<UUID, JsonNode> existing = given.isEmpty() ? Map.of() : existing(given);
         List<Prepared> fresh = new ArrayList<>(batch.size());
         for (Prepared p : batch) {
             JsonNode old = existing.get(p.id());
@@ -99,20 +124,27 @@ public class Statements {
                 throw new XapiException(409, "$.id", "xapi.error.conflict", p.id());
             }
         }
-        for (Prepared p : fresh) {
-            if (p.voids() != null) {
-                checkVoidable(p.voids(), ids, batch);
-            }
+        List<UUID> voided = fresh.stream().map(Prepared::voids).filter(Objects::nonNull).toList();
+        if (!voided.isEmpty()) {
+            checkVoidable(voided, batch);
         }
-        insert(fresh, stored, client, refTargets(fresh, batch));
-        List<UUID> voided = fresh.stream().map(Prepared::voids).filter(java.util.Objects::nonNull).toList();
+        insert(fresh, client, refTargets(fresh, batch), stored);
         if (!voided.isEmpty()) {
             jdbc.sql("UPDATE xapi_statement SET voided = TRUE WHERE id = ANY(?) AND stored = ANY(SELECT stored FROM "
                     + "xapi_statement_id WHERE id = ANY(?))").params(voided.toArray(UUID[]::new),
                     voided.toArray(UUID[]::new)).update();
         }
-        storeActivities(fresh, client.unitPath());
-        return List.copyOf(ids);
+        Map<String, JsonNode> definitions = new HashMap<>();
+        for (Prepared p : fresh) {
+            JsonNode o = p.statement().path("object");
+            if (p.activity() != null && o.has("definition")) {
+                definitions.merge(p.activity(), o.get("definition"), Statements::merge);
+            }
+        }
+        if (!definitions.isEmpty()) {
+            activities.learn(definitions, client.unitPath());
+        }
+        return batch.stream().map(Prepared::id).toList();
     }
 
     /** Context activities are stored (and returned) as arrays, even when sent as a single activity. */
@@ -127,17 +159,17 @@ public class Statements {
         }
     }
 
-    /** A voiding statement may not void a voiding statement. */
-    private void checkVoidable(UUID target, Set<UUID> batchIds, List<Prepared> batch) {
+    /** A voiding statement may not void a voiding statement, stored or in the same batch. */
+    private void checkVoidable(List<UUID> targets, List<Prepared> batch) {
         for (Prepared p : batch) {
-            if (p.id().equals(target) && p.voids() != null) {
+            if (p.voids() != null && targets.contains(p.id())) {
                 throw XapiException.bad("$.object.id", "xapi.error.voidVoiding");
             }
         }
-        Boolean voiding = jdbc.sql("""
-                SELECT s.voids IS NOT NULL FROM xapi_statement_id i JOIN xapi_statement s
-                  ON s.seq = i.seq AND s.stored = i.stored WHERE i.id = ?""").param(target).query(Boolean.class)
-                .optional().orElse(false);
+        boolean voiding = jdbc.sql("""
+                SELECT EXISTS (SELECT 1 FROM xapi_statement_id i JOIN xapi_statement s
+                  ON s.seq = i.seq AND s.stored = i.stored WHERE i.id = ANY(?) AND s.voids IS NOT NULL)""")
+                .param(targets.toArray(UUID[]::new)).query(Boolean.class).single();
         if (voiding) {
             throw XapiException.bad("$.object.id", "xapi.error.voidVoiding");
         }
@@ -146,8 +178,7 @@ public class Statements {
     /** For statements that refer to another, the target's keys (from the store or this batch). */
     private Map<UUID, String[]> refTargets(List<Prepared> fresh, List<Prepared> batch) {
         Map<UUID, String[]> keys = new HashMap<>();
-        List<UUID> wanted = fresh.stream().map(Prepared::objectRef).filter(java.util.Objects::nonNull).distinct()
-                .toList();
+        List<UUID> wanted = fresh.stream().map(Prepared::objectRef).filter(Objects::nonNull).distinct().toList();
         if (wanted.isEmpty()) {
             return keys;
         }
@@ -167,7 +198,7 @@ public class Statements {
         return keys;
     }
 
-    private Map<UUID, JsonNode> existing(Set<UUID> ids) {
+    private Map<UUID, JsonNode> existing(List<UUID> ids) {
         Map<UUID, JsonNode> found = new HashMap<>();
         jdbc.sql("""
                 SELECT s.id, s.statement::text FROM xapi_statement_id i
@@ -190,82 +221,49 @@ public class Statements {
         return x.equals(y);
     }
 
-    private void insert(List<Prepared> rows, Instant stored, LrsClients.Client client, Map<UUID, String[]> refs) {
+    /**
+     * Writes the statements: their ids and order numbers in one statement (the id table's key refuses a second
+     * copy), the statements themselves with COPY, the fastest way into PostgreSQL.
+     */
+    private void insert(List<Prepared> rows, LrsClients.Client client, Map<UUID, String[]> refs, Instant stored) {
         if (rows.isEmpty()) {
             return;
         }
+        Map<UUID, Long> seqs = new HashMap<>();
+        jdbc.sql("""
+                INSERT INTO xapi_statement_id (id, stored, seq)
+                SELECT id, CAST(? AS timestamptz), nextval('xapi_statement_seq')
+                FROM unnest(?::uuid[]) WITH ORDINALITY AS t(id, n) ORDER BY n RETURNING id, seq""")
+                .params(stored.toString(), rows.stream().map(Prepared::id).toArray(UUID[]::new))
+                .query(rs -> {
+                    seqs.put(rs.getObject(1, UUID.class), rs.getLong(2));
+                });
+        StringBuilder copy = new StringBuilder(rows.size() * 1600);
+        String ts = stored.toString();
+        for (Prepared p : rows) {
+            String[] ref = p.objectRef() == null ? null : refs.get(p.objectRef());
+            PgCopy.row(copy, seqs.get(p.id()), p.id(), ts, client.unitPath(), client.id(), p.actor(),
+                    p.objectAgent(), p.verb(), p.activity(), p.registration(), p.objectRef(),
+                    ref == null ? null : ref[0], ref == null ? null : ref[1], ref == null ? null : ref[2],
+                    ref == null ? null : ref[3], ref == null ? null : ref[4], p.voids(),
+                    PgCopy.array(p.relatedAgents()), PgCopy.array(p.relatedActivities()),
+                    JSON.writeValueAsString(p.statement()));
+        }
         Connection con = DataSourceUtils.getConnection(dataSource);
         try {
-            List<Long> seqs = jdbc.sql("SELECT nextval('xapi_statement_seq') FROM generate_series(1, ?)")
-                    .param(rows.size()).query(Long.class).list();
-            Timestamp ts = Timestamp.from(stored);
-            try (PreparedStatement ids = con.prepareStatement(
-                    "INSERT INTO xapi_statement_id (id, stored, seq) VALUES (?, ?, ?)");
-                 PreparedStatement ps = con.prepareStatement("""
-                         INSERT INTO xapi_statement (seq, id, stored, tenant, client_id, actor, object_agent, verb,
-                           activity, registration, object_ref, ref_actor, ref_object_agent, ref_verb, ref_activity,
-                           ref_registration, voids, related_agents, related_activities, statement)
-                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS uuid), ?, ?, ?, CAST(? AS jsonb))""")) {
-                for (int i = 0; i < rows.size(); i++) {
-                    Prepared p = rows.get(i);
-                    long seq = seqs.get(i);
-                    ids.setObject(1, p.id());
-                    ids.setTimestamp(2, ts);
-                    ids.setLong(3, seq);
-                    ids.addBatch();
-                    String[] ref = p.objectRef() == null ? null : refs.get(p.objectRef());
-                    int c = 1;
-                    ps.setLong(c++, seq);
-                    ps.setObject(c++, p.id());
-                    ps.setTimestamp(c++, ts);
-                    ps.setString(c++, client.unitPath());
-                    ps.setLong(c++, client.id());
-                    ps.setString(c++, p.actor());
-                    ps.setString(c++, p.objectAgent());
-                    ps.setString(c++, p.verb());
-                    ps.setString(c++, p.activity());
-                    ps.setObject(c++, p.registration());
-                    ps.setObject(c++, p.objectRef());
-                    for (int k = 0; k < 5; k++) {
-                        ps.setString(c++, ref == null ? null : ref[k]);
-                    }
-                    ps.setObject(c++, p.voids());
-                    Array agents = con.createArrayOf("text", p.relatedAgents());
-                    Array activities = con.createArrayOf("text", p.relatedActivities());
-                    ps.setArray(c++, agents);
-                    ps.setArray(c++, activities);
-                    ps.setString(c, JSON.writeValueAsString(p.statement()));
-                    ps.addBatch();
-                }
-                ids.executeBatch();
-                ps.executeBatch();
-            }
-        } catch (SQLException e) {
+            con.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY xapi_statement (" + COLUMNS + ") FROM STDIN",
+                    new StringReader(copy.toString()));
+        } catch (SQLException | IOException e) {
             throw new IllegalStateException(e);
         } finally {
             DataSourceUtils.releaseConnection(con, dataSource);
         }
     }
 
-    /** Keeps each activity's latest definition, for the Activities resource. */
-    private void storeActivities(List<Prepared> rows, String tenant) {
-        Map<String, JsonNode> definitions = new LinkedHashMap<>();
-        for (Prepared p : rows) {
-            JsonNode o = p.statement().path("object");
-            if (p.activity() != null && o.has("definition")) {
-                definitions.put(p.activity(), o.get("definition"));
-            }
-        }
-        definitions.forEach((id, def) -> {
-            JsonNode merged = jdbc.sql("SELECT definition::text FROM xapi_activity WHERE tenant = ? AND id = ? "
-                    + "FOR UPDATE").params(tenant, id).query(String.class).optional()
-                    .map(old -> merge(JSON.readTree(old), def)).orElse(def);
-            jdbc.sql("""
-                    INSERT INTO xapi_activity (tenant, id, definition) VALUES (?, ?, CAST(? AS jsonb))
-                    ON CONFLICT (tenant, id) DO UPDATE SET definition = EXCLUDED.definition""")
-                    .params(tenant, id, JSON.writeValueAsString(merged)).update();
-        });
-    }
+    /** The columns a statement row is written with, in {@link PgCopy#row} order. */
+    static final String COLUMNS = "seq, id, stored, tenant, client_id, actor, object_agent, verb, activity, "
+            + "registration, object_ref, ref_actor, ref_object_agent, ref_verb, ref_activity, ref_registration, voids, "
+            + "related_agents, related_activities, statement";
 
     /** What is known of an activity: later definitions win, language maps and extensions merge key by key. */
     static JsonNode merge(JsonNode old, JsonNode add) {
@@ -290,7 +288,7 @@ public class Statements {
 
     // ---- keys ------------------------------------------------------------------------------------------------
 
-    static Prepared prepare(UUID id, ObjectNode s) {
+    static Prepared prepare(UUID id, ObjectNode s, boolean idGiven) {
         JsonNode object = s.path("object");
         String objectType = object.path("objectType").asString("Activity");
         String verb = s.path("verb").path("id").asString();
@@ -304,7 +302,7 @@ public class Statements {
                 objectType.equals("Activity") ? object.path("id").asString() : null,
                 reg.isString() ? UUID.fromString(reg.asString()) : null, ref,
                 StatementValidator.VOIDED.equals(verb) ? ref : null, agents.toArray(String[]::new),
-                activities.toArray(String[]::new));
+                activities.toArray(String[]::new), idGiven);
     }
 
     /** Agents and activities anywhere in a statement, as related_agents and related_activities mean. */
@@ -390,8 +388,7 @@ public class Statements {
 
     /** The latest definition stored for an activity in a tenant subtree. */
     public Optional<JsonNode> definition(String activityId, String scopePath) {
-        return jdbc.sql("SELECT definition::text FROM xapi_activity WHERE id = ? AND tenant LIKE ? LIMIT 1")
-                .params(activityId, escape(scopePath) + "%").query(String.class).optional().map(JSON::readTree);
+        return activities.definition(activityId, scopePath);
     }
 
     /** Filters of a statement query, as sent (agent as its key); also the state a cursor carries. */
@@ -404,15 +401,19 @@ public class Statements {
         }
     }
 
-    /** A page of statements and, when there are more, the cursor for the next page. */
-    public record Page(List<JsonNode> statements, String more) {
+    /**
+     * A page of statements as stored JSON text (sent on as it is when the exact format is asked for), when the
+     * first was stored, and, when there are more, the cursor for the next page.
+     */
+    public record Page(List<String> statements, Instant firstStored, String more) {
     }
 
     public Page query(Query q, String scopePath) {
         int limit = q.limit() <= 0 || q.limit() > MAX_LIMIT ? MAX_LIMIT : q.limit();
         // the snapshot: statements stored up to the highest seq seen when the first page was asked for
-        long upTo = q.upTo() != null ? q.upTo() : jdbc.sql("SELECT coalesce(max(seq), 0) FROM xapi_statement "
-                + "WHERE tenant LIKE ?").param(escape(scopePath) + "%").query(Long.class).single();
+        // (the sequence's last value is at least every stored seq, and costs nothing to read)
+        long upTo = q.upTo() != null ? q.upTo() : jdbc.sql("SELECT CASE WHEN is_called THEN last_value ELSE 0 END "
+                + "FROM xapi_statement_seq").query(Long.class).single();
         List<Object> params = new ArrayList<>();
         StringBuilder common = new StringBuilder("NOT voided AND tenant LIKE ? AND seq <= ?");
         params.add(escape(scopePath) + "%");
@@ -434,33 +435,39 @@ public class Statements {
         StringBuilder sql = new StringBuilder();
         List<Object> all = new ArrayList<>();
         if (!filtered) {
-            sql.append("SELECT seq, statement::text FROM xapi_statement WHERE ").append(common)
+            sql.append("SELECT seq, statement::text, stored FROM xapi_statement WHERE ").append(common)
                     .append(" ORDER BY ").append(order).append(" LIMIT ?");
             all.addAll(params);
         } else {
             // matching statements, and statements that refer to matching ones (each branch walks its own index)
-            sql.append("SELECT seq, statement FROM ((SELECT seq, statement::text FROM xapi_statement WHERE ")
+            sql.append("SELECT seq, statement, stored FROM ((SELECT seq, statement::text, stored FROM xapi_statement "
+                    + "WHERE ")
                     .append(common).append(filter(q, "", all, params)).append(" ORDER BY ").append(order)
                     .append(" LIMIT ?)");
             all.add(limit + 1);
-            sql.append(" UNION ALL (SELECT seq, statement::text FROM xapi_statement WHERE object_ref IS NOT NULL AND ")
+            sql.append(" UNION ALL (SELECT seq, statement::text, stored FROM xapi_statement WHERE object_ref IS NOT "
+                    + "NULL AND ")
                     .append(common).append(filter(q, "ref_", all, params)).append(" ORDER BY ").append(order)
                     .append(" LIMIT ?)) x ORDER BY ").append(order).append(" LIMIT ?");
             all.add(limit + 1);
         }
         all.add(limit + 1);
         List<Long> seqs = new ArrayList<>();
-        List<JsonNode> statements = new ArrayList<>();
+        List<String> statements = new ArrayList<>();
+        Instant[] first = new Instant[1];
         jdbc.sql(sql.toString()).params(all).query(rs -> {
             seqs.add(rs.getLong(1));
-            statements.add(JSON.readTree(rs.getString(2)));
+            statements.add(rs.getString(2));
+            if (first[0] == null) {
+                first[0] = rs.getTimestamp(3).toInstant();
+            }
         });
         String more = "";
         if (statements.size() > limit) {
             statements.remove(limit);
             more = cursor(q.next(seqs.get(limit - 1), upTo));
         }
-        return new Page(statements, more);
+        return new Page(statements, first[0], more);
     }
 
     /** The filter clauses for one branch, after the common ones (whose params it adds first). */

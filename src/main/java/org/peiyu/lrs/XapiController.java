@@ -136,21 +136,25 @@ class XapiController {
             }
             JsonNode s = statements.get(UUID.fromString(wanted), voidedId != null, scope)
                     .orElseThrow(() -> new XapiException(404, null, "xapi.error.notFound"));
-            response.setHeader("Last-Modified", http(s.path("stored").asString()));
+            response.setHeader("Last-Modified", http(Timestamps.parse(s.path("stored").asString())));
             return json(HttpStatus.OK, Formats.apply(s, format, request.getLocales()));
         }
         Statements.Query q = request.getParameter("more") != null ? Statements.fromCursor(request.getParameter("more"))
                 : query(request);
         Statements.Page page = statements.query(q, scope);
-        ObjectNode result = Statements.JSON.createObjectNode();
-        ArrayNode list = result.putArray("statements");
-        page.statements().forEach(s -> list.add(Formats.apply(s, format, request.getLocales())));
-        result.put("more", page.more().isEmpty() ? "" : request.getContextPath() + "/xapi/statements?more="
-                + page.more());
-        if (!page.statements().isEmpty()) {
-            response.setHeader("Last-Modified", http(page.statements().get(0).path("stored").asString()));
+        String more = page.more().isEmpty() ? "" : request.getContextPath() + "/xapi/statements?more=" + page.more();
+        if (page.firstStored() != null) {
+            response.setHeader("Last-Modified", http(page.firstStored()));
         }
-        return json(HttpStatus.OK, result);
+        // the exact format is the stored text: sent on without parsing it again
+        StringBuilder body = new StringBuilder(page.statements().size() * 1200 + 64).append("{\"statements\":[");
+        for (int i = 0; i < page.statements().size(); i++) {
+            String s = page.statements().get(i);
+            body.append(i > 0 ? "," : "").append(format.equals("exact") ? s : Statements.JSON.writeValueAsString(
+                    Formats.apply(Statements.JSON.readTree(s), format, request.getLocales())));
+        }
+        body.append("],\"more\":").append(Statements.JSON.writeValueAsString(more)).append('}');
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body.toString());
     }
 
     private static Statements.Query query(HttpServletRequest r) {
@@ -320,7 +324,8 @@ class XapiController {
         if (type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
             throw new XapiException(400, null, "xapi.error.attachmentsUnsupported");
         }
-        return parse(new String(read(request), StandardCharsets.UTF_8), "$");
+        byte[] body = read(request);
+        return parse(() -> Statements.JSON.readTree(body), "$");
     }
 
     static byte[] read(HttpServletRequest request) throws IOException {
@@ -337,8 +342,12 @@ class XapiController {
     }
 
     private static JsonNode parse(String text, String path) {
+        return parse(() -> Statements.JSON.readTree(text), path);
+    }
+
+    private static JsonNode parse(java.util.function.Supplier<JsonNode> reader, String path) {
         try {
-            JsonNode n = Statements.JSON.readTree(text);
+            JsonNode n = reader.get();
             if (n == null || n.isMissingNode()) {
                 throw XapiException.bad(path, "xapi.error.json");
             }
@@ -391,8 +400,7 @@ class XapiController {
         }
     }
 
-    private static String http(String timestamp) {
-        return java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                Timestamps.parse(timestamp).atZone(java.time.ZoneOffset.UTC));
+    private static String http(Instant time) {
+        return java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(time.atZone(java.time.ZoneOffset.UTC));
     }
 }

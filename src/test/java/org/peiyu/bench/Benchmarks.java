@@ -32,6 +32,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * teacher list page over HTTP for typical filters, sorts and scopes.
  *
  * <pre>./mvnw -Pbench test-compile exec:java -Dbench=directory [-Dbench.size=PROVINCE|CITY]</pre>
+ * The others: {@code -Dbench=assessment}, {@code -Dbench=lrs [-Dbench.statements=10000000]}.
  */
 public final class Benchmarks {
 
@@ -40,8 +41,8 @@ public final class Benchmarks {
 
     public static void main(String[] args) throws Exception {
         String which = System.getProperty("bench", "directory");
-        if (!which.equals("directory") && !which.equals("assessment")) {
-            throw new IllegalArgumentException("unknown benchmark: " + which + " (directory, assessment)");
+        if (!which.equals("directory") && !which.equals("assessment") && !which.equals("lrs")) {
+            throw new IllegalArgumentException("unknown benchmark: " + which + " (directory, assessment, lrs)");
         }
         DemoRegion.Size size = System.getProperty("bench.size", "PROVINCE").equals("CITY") ? DemoRegion.Size.CITY
                 : DemoRegion.Size.PROVINCE;
@@ -55,6 +56,8 @@ public final class Benchmarks {
         try {
             if (which.equals("directory")) {
                 run(ctx, size);
+            } else if (which.equals("lrs")) {
+                org.peiyu.lrs.LrsBenchmark.run(ctx, Long.getLong("bench.statements", 10_000_000L));
             } else {
                 AssessmentBenchmark.run(ctx, size == DemoRegion.Size.CITY ? new DemoRegion.Size(1, 2, 10, 50)
                         : new DemoRegion.Size(2, 10, 114, 50));

@@ -45,6 +45,9 @@ class EmbeddedDatabaseConfig {
     private static synchronized EmbeddedPostgres start(File dataDir, boolean clean) {
         if (server == null) {
             try {
+                if (clean) { // (the library's own "clean" flag only deletes on close, which a crash skips)
+                    org.springframework.util.FileSystemUtils.deleteRecursively(dataDir);
+                }
                 boolean fresh = clean || !new File(dataDir, "PG_VERSION").exists();
                 dataDir.getParentFile().mkdirs();
                 server = EmbeddedPostgres.builder()
@@ -53,6 +56,8 @@ class EmbeddedDatabaseConfig {
                         .setServerConfig("shared_buffers", "256MB")
                         .setServerConfig("max_connections", "100")
                         .setServerConfig("synchronous_commit", "on")
+                        // the library starts the server with -F (no fsync); what is acknowledged must survive a crash
+                        .setServerConfig("fsync", "on")
                         .setLocaleConfig("encoding", "UTF8")
                         .setLocaleConfig("locale", "C")
                         .start();
