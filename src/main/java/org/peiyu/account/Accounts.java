@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.peiyu.directory.DirectoryTree;
 import org.peiyu.directory.TeacherDetail;
@@ -316,6 +317,12 @@ public class Accounts {
     }
 
     /** An account that may review evidence of teachers under a unit. */
+    /** The teacher a Peiyu username belongs to, if it is a teacher's account. */
+    public Optional<Long> teacherOf(String username) {
+        return jdbc.sql("SELECT teacher_id FROM account WHERE username = ? AND teacher_id IS NOT NULL")
+                .param(username).query(Long.class).optional();
+    }
+
     public record Reviewer(long accountId, String displayName, Long teacherId) {
     }
 

@@ -400,6 +400,32 @@ public class Teachers {
                 .query(Long.class).optional();
     }
 
+    /** A way to recognise a teacher from another system's identifier. */
+    public enum Identifier { STAFF_NO, ID_CARD, PHONE }
+
+    /**
+     * The teachers under a unit path with this identifier (keyed hash for ID-card and phone numbers): one when it
+     * tells a teacher apart there, more when it does not (staff numbers are unique only within a school).
+     */
+    public List<Long> idsBy(Identifier kind, String value, String underPath) {
+        String v = value.strip();
+        String where = switch (kind) {
+            case STAFF_NO -> "staff_no = ?";
+            case ID_CARD -> "id_card_hash = ?";
+            case PHONE -> "phone_hash = ?";
+        };
+        Object param = kind == Identifier.STAFF_NO ? v : pii.hash(kind == Identifier.ID_CARD ? v.toUpperCase() : v);
+        return jdbc.sql("SELECT id FROM teacher WHERE " + where + " AND path LIKE ? ORDER BY id LIMIT 2")
+                .params(param, Scope.escapeLike(underPath) + "%")
+                .query(Long.class).list();
+    }
+
+    /** Whether a teacher belongs under a unit path. */
+    public boolean isUnder(long teacherId, String unitPath) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM teacher WHERE id = ? AND path LIKE ?)")
+                .params(teacherId, Scope.escapeLike(unitPath) + "%").query(Boolean.class).single();
+    }
+
     static TeacherRow row(ResultSet rs, int n) throws SQLException {
         return new TeacherRow(rs.getLong("id"), rs.getString("name"), Gender.valueOf(rs.getString("gender")),
                 rs.getString("id_card_masked"), rs.getString("staff_no"), rs.getLong("school_id"),

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import org.peiyu.platform.security.Scope;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -79,7 +80,7 @@ class Activities {
     /** The latest definition stored for an activity in a tenant subtree. */
     Optional<JsonNode> definition(String activityId, String scopePath) {
         return jdbc.sql("SELECT definition::text FROM xapi_activity WHERE id = ? AND tenant LIKE ? LIMIT 1")
-                .params(activityId, Statements.escape(scopePath) + "%").query(String.class).optional()
+                .params(activityId, Scope.escapeLike(scopePath) + "%").query(String.class).optional()
                 .map(Statements.JSON::readTree);
     }
 }

@@ -21,6 +21,7 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import org.peiyu.platform.security.Scope;
 import org.postgresql.PGConnection;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -47,12 +48,14 @@ public class Statements {
     private final DataSource dataSource;
     private final TransactionTemplate tx;
     private final Activities activities;
+    private final Actors actors;
 
-    Statements(JdbcClient jdbc, DataSource dataSource, TransactionTemplate tx, Activities activities) {
+    Statements(JdbcClient jdbc, DataSource dataSource, TransactionTemplate tx, Activities activities, Actors actors) {
         this.jdbc = jdbc;
         this.dataSource = dataSource;
         this.tx = tx;
         this.activities = activities;
+        this.actors = actors;
     }
 
     /** A statement ready to store, with the keys queries filter on; idGiven when the client chose its id. */
@@ -134,8 +137,12 @@ public class Statements {
                     + "xapi_statement_id WHERE id = ANY(?))").params(voided.toArray(UUID[]::new),
                     voided.toArray(UUID[]::new)).update();
         }
+        Map<String, String> agents = new HashMap<>();
         Map<String, JsonNode> definitions = new HashMap<>();
         for (Prepared p : fresh) {
+            if (p.actor() != null) {
+                agents.putIfAbsent(p.actor(), p.statement().path("actor").path("name").asString(null));
+            }
             JsonNode o = p.statement().path("object");
             if (p.activity() != null && o.has("definition")) {
                 definitions.merge(p.activity(), o.get("definition"), Statements::merge);
@@ -144,6 +151,7 @@ public class Statements {
         if (!definitions.isEmpty()) {
             activities.learn(definitions, client.unitPath());
         }
+        actors.see(agents, client.unitPath());
         return batch.stream().map(Prepared::id).toList();
     }
 
@@ -383,12 +391,26 @@ public class Statements {
                         SELECT s.statement::text FROM xapi_statement_id i
                         JOIN xapi_statement s ON s.seq = i.seq AND s.stored = i.stored
                         WHERE i.id = ? AND s.voided = ? AND s.tenant LIKE ?""")
-                .params(id, voided, escape(scopePath) + "%").query(String.class).optional().map(JSON::readTree);
+                .params(id, voided, Scope.escapeLike(scopePath) + "%").query(String.class).optional().map(JSON::readTree);
     }
 
     /** The latest definition stored for an activity in a tenant subtree. */
     public Optional<JsonNode> definition(String activityId, String scopePath) {
         return activities.definition(activityId, scopePath);
+    }
+
+    /** The latest statements (not voided) of some actors, each given as {tenant, agent key}: a teacher's record. */
+    public List<JsonNode> ofActors(List<String[]> actors, int limit) {
+        if (actors.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                        SELECT statement::text FROM xapi_statement WHERE NOT voided
+                          AND (tenant, actor) IN (SELECT * FROM unnest(?::text[], ?::text[]))
+                        ORDER BY seq DESC LIMIT ?""")
+                .params(actors.stream().map(a -> a[0]).toArray(String[]::new),
+                        actors.stream().map(a -> a[1]).toArray(String[]::new), limit)
+                .query(String.class).list().stream().map(JSON::readTree).toList();
     }
 
     /** Filters of a statement query, as sent (agent as its key); also the state a cursor carries. */
@@ -416,7 +438,7 @@ public class Statements {
                 + "FROM xapi_statement_seq").query(Long.class).single();
         List<Object> params = new ArrayList<>();
         StringBuilder common = new StringBuilder("NOT voided AND tenant LIKE ? AND seq <= ?");
-        params.add(escape(scopePath) + "%");
+        params.add(Scope.escapeLike(scopePath) + "%");
         params.add(upTo);
         if (q.before() != null) {
             common.append(q.ascending() ? " AND seq > ?" : " AND seq < ?");
@@ -547,9 +569,5 @@ public class Statements {
                 SELECT least(now(), coalesce(min(xact_start), now())) FROM pg_stat_activity
                 WHERE state IN ('active', 'idle in transaction') AND backend_type = 'client backend'
                   AND pid <> pg_backend_pid()""").query(Timestamp.class).single().toInstant();
-    }
-
-    static String escape(String s) {
-        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 }

@@ -32,7 +32,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * teacher list page over HTTP for typical filters, sorts and scopes.
  *
  * <pre>./mvnw -Pbench test-compile exec:java -Dbench=directory [-Dbench.size=PROVINCE|CITY]</pre>
- * The others: {@code -Dbench=assessment}, {@code -Dbench=lrs [-Dbench.statements=10000000]}.
+ * The others: {@code -Dbench=assessment}, {@code -Dbench=lrs [-Dbench.statements=10000000]};
+ * {@code -Dbench.reuse=true} keeps the database of the last run (the LRS benchmark then skips its setup).
  */
 public final class Benchmarks {
 
@@ -49,7 +50,7 @@ public final class Benchmarks {
         // command-line arguments outrank application.properties
         ConfigurableApplicationContext ctx = new SpringApplicationBuilder(PeiyuApplication.class)
                 .run("--server.port=0", "--peiyu.demo=false", "--peiyu.embedded-db.data-dir=target/bench-postgres",
-                        "--peiyu.embedded-db.clean=true",
+                        "--peiyu.embedded-db.clean=" + !Boolean.getBoolean("bench.reuse"),
                         "--peiyu.pii.key=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
                         "--spring.main.banner-mode=off", "--logging.level.root=WARN",
                         "--springdoc.api-docs.enabled=false");

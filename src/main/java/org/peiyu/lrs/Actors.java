@@ -1,0 +1,343 @@
+package org.peiyu.lrs;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.peiyu.account.Accounts;
+import org.peiyu.directory.Teachers;
+import org.peiyu.platform.audit.AuditLog;
+import org.peiyu.platform.security.Scope;
+import org.peiyu.platform.web.BadInputException;
+import org.peiyu.platform.web.NotFoundException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * The learners statements name, matched to teachers: by account (what an account name means for a platform's
+ * homePage is an identity source: a Peiyu username, staff number, ID-card or mobile number) or by a mailbox a teacher
+ * registered (kept only as its SHA-1). Actors nobody recognises wait on a list for an admin to link; statements are
+ * never rewritten, so a link counts for every statement of that actor, earlier ones included.
+ */
+@Service
+public class Actors {
+
+    public enum Kind { ACCOUNT, STAFF_NO, ID_CARD, PHONE }
+
+    public record Actor(long id, String tenant, String agentKey, String name, Instant firstSeen, Long teacherId,
+                        String teacherName, String matchedBy, long statements) {
+        public String label() {
+            return Actors.label(agentKey);
+        }
+    }
+
+    /** How an agent identifies, for people: a mailbox masked, an account as name @ homePage. */
+    public static String label(String agentKey) {
+        String[] k = agentKey.split("\\|", 4);
+        return switch (k.length < 3 ? "" : k[1]) {
+            case "mbox" -> maskMailbox(k[2]);
+            case "sha1" -> "SHA-1 " + k[2].substring(0, 8) + "…";
+            case "account" -> k[3] + " @ " + k[2];
+            default -> k.length > 2 ? k[2] : agentKey;
+        };
+    }
+
+    public record Source(long id, String unitPath, String homePage, Kind kind, String createdBy, Instant createdAt) {
+    }
+
+    private static final int CACHE_SIZE = 100_000;
+
+    private final JdbcClient jdbc;
+    private final Teachers teachers;
+    private final Accounts accounts;
+    private final AuditLog audit;
+    /** Actors known to be registered, so a busy write path skips the table. */
+    private final Map<String, Boolean> known = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > CACHE_SIZE;
+        }
+    };
+
+    Actors(JdbcClient jdbc, Teachers teachers, Accounts accounts, AuditLog audit) {
+        this.jdbc = jdbc;
+        this.teachers = teachers;
+        this.accounts = accounts;
+        this.audit = audit;
+    }
+
+    // ---- on the write path -----------------------------------------------------------------------------------
+
+    /** Registers the agents a batch names as actors (agent key → name), matching the new ones at once. */
+    void see(Map<String, String> agents, String tenant) {
+        List<String> keys = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        synchronized (known) {
+            agents.forEach((key, name) -> {
+                if (key.startsWith("Agent|") && known.get(tenant + '\n' + key) == null) {
+                    keys.add(key);
+                    names.add(name);
+                }
+            });
+        }
+        if (keys.isEmpty()) {
+            return;
+        }
+        List<Object[]> created = new ArrayList<>();
+        jdbc.sql("""
+                INSERT INTO lrs_actor (tenant, agent_key, name)
+                SELECT ?, k, n FROM unnest(?::text[], ?::text[]) AS t(k, n) ORDER BY k
+                ON CONFLICT (tenant, agent_key) DO NOTHING RETURNING id, agent_key""")
+                .params(tenant, keys.toArray(String[]::new), names.toArray(String[]::new))
+                .query(rs -> {
+                    created.add(new Object[] {rs.getLong(1), rs.getString(2)});
+                });
+        Map<String, List<Source>> sources = new HashMap<>();
+        for (Object[] c : created) {
+            match(tenant, (String) c[1], sources).ifPresent(m -> setTeacher((Long) c[0], m.teacherId(), m.by(),
+                    null));
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                synchronized (known) {
+                    keys.forEach(k -> known.put(tenant + '\n' + k, Boolean.TRUE));
+                }
+            }
+        });
+    }
+
+    private record Match(long teacherId, String by) {
+    }
+
+    /**
+     * The one teacher an agent key identifies under a tenant, if the identity sources and mailboxes tell (sources
+     * are read once per tenant into the given map).
+     */
+    private Optional<Match> match(String tenant, String agentKey, Map<String, List<Source>> sourcesByTenant) {
+        String[] k = agentKey.split("\\|", 4);
+        switch (k[1]) {
+            case "mbox", "sha1" -> {
+                String sha1 = k[1].equals("sha1") ? k[2] : sha1(k[2]);
+                return jdbc.sql("SELECT teacher_id FROM lrs_mailbox WHERE sha1 = ?").param(sha1).query(Long.class)
+                        .optional().map(t -> new Match(t, "MAILBOX"));
+            }
+            case "account" -> {
+                // the nearest source up the tree for this homePage says what the name is
+                Optional<Source> source = sourcesByTenant.computeIfAbsent(tenant, this::sources).stream().filter(s -> s.homePage().equals(k[2]))
+                        .reduce((a, b) -> b);
+                if (source.isEmpty()) {
+                    return Optional.empty();
+                }
+                String name = k[3];
+                List<Long> found = switch (source.get().kind()) {
+                    case ACCOUNT -> accounts.teacherOf(name).filter(t -> teachers.isUnder(t, source.get().unitPath()))
+                            .map(List::of).orElse(List.of());
+                    case STAFF_NO -> teachers.idsBy(Teachers.Identifier.STAFF_NO, name, source.get().unitPath());
+                    case ID_CARD -> teachers.idsBy(Teachers.Identifier.ID_CARD, name, source.get().unitPath());
+                    case PHONE -> teachers.idsBy(Teachers.Identifier.PHONE, name, source.get().unitPath());
+                };
+                return found.size() == 1 ? Optional.of(new Match(found.get(0), source.get().kind().name()))
+                        : Optional.empty();
+            }
+            default -> {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private void setTeacher(long actorId, Long teacherId, String by, String who) {
+        jdbc.sql("UPDATE lrs_actor SET teacher_id = ?, matched_by = ?, linked_by = ?, linked_at = now() WHERE id = ?")
+                .params(teacherId, by, who, actorId).update();
+    }
+
+    static String sha1(String mailto) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                    .digest(mailto.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String maskMailbox(String mailto) {
+        String address = mailto.startsWith("mailto:") ? mailto.substring(7) : mailto;
+        int at = address.indexOf('@');
+        return at <= 0 ? "***" : address.charAt(0) + "***" + address.substring(at);
+    }
+
+    // ---- for admins ------------------------------------------------------------------------------------------
+
+    /** Identity sources that apply under a unit path: its own and those of the units above it, nearest last. */
+    public List<Source> sources(String unitPath) {
+        return jdbc.sql("SELECT id, unit_path, home_page, kind, created_by, created_at FROM lrs_identity_source "
+                        + "WHERE ? LIKE unit_path || '%' ORDER BY length(unit_path), home_page")
+                .param(unitPath).query(Source.class).list();
+    }
+
+    /** Identity sources an admin manages: those defined inside their scope. */
+    public List<Source> sources(Scope scope) {
+        Scope.Sql s = scope.sql("unit_path", null);
+        return jdbc.sql("SELECT id, unit_path, home_page, kind, created_by, created_at FROM lrs_identity_source WHERE "
+                + s.clause() + " ORDER BY unit_path, home_page").params(s.params()).query(Source.class).list();
+    }
+
+    /** Declares what account names of a homePage mean under a unit, then matches that unit's waiting actors. */
+    @Transactional
+    public int addSource(String unitPath, String homePage, Kind kind, Scope scope, String who) {
+        BadInputException.Collector problems = new BadInputException.Collector();
+        if (unitPath == null || !scope.covers(unitPath)) {
+            problems.add("unitCode", "account.error.unit");
+        }
+        if (homePage == null || !StatementValidator.isIri(homePage.strip())) {
+            problems.add("homePage", "lrs.error.homePage");
+        }
+        if (kind == null) {
+            problems.add("kind", "error.required");
+        }
+        problems.throwIfAny();
+        int added = jdbc.sql("INSERT INTO lrs_identity_source (unit_path, home_page, kind, created_by) VALUES "
+                + "(?, ?, ?, ?) ON CONFLICT (unit_path, home_page) DO NOTHING").params(unitPath, homePage.strip(),
+                kind.name(), who).update();
+        if (added == 0) {
+            throw new BadInputException("homePage", "lrs.error.sourceExists");
+        }
+        audit.record("lrs.identity.add", "lrs_identity_source", null, unitPath, homePage.strip() + " "
+                + kind);
+        return rematch(unitPath);
+    }
+
+    @Transactional
+    public void removeSource(long id, Scope scope, String who) {
+        Source s = jdbc.sql("SELECT id, unit_path, home_page, kind, created_by, created_at FROM lrs_identity_source "
+                + "WHERE id = ?").param(id).query(Source.class).optional().filter(x -> scope.covers(x.unitPath()))
+                .orElseThrow(NotFoundException::new);
+        jdbc.sql("DELETE FROM lrs_identity_source WHERE id = ?").param(id).update();
+        audit.record("lrs.identity.remove", "lrs_identity_source", id, s.unitPath(), s.homePage());
+    }
+
+    /** Tries again to match the actors still waiting under a unit path; returns how many it matched. */
+    @Transactional
+    public int rematch(String unitPath) {
+        List<Object[]> waiting = new ArrayList<>();
+        jdbc.sql("SELECT id, tenant, agent_key FROM lrs_actor WHERE teacher_id IS NULL AND tenant LIKE ?")
+                .param(Scope.escapeLike(unitPath) + "%").query(rs -> {
+                    waiting.add(new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3)});
+                });
+        int matched = 0;
+        Map<String, List<Source>> sources = new HashMap<>();
+        for (Object[] w : waiting) {
+            Optional<Match> m = match((String) w[1], (String) w[2], sources);
+            if (m.isPresent()) {
+                setTeacher((Long) w[0], m.get().teacherId(), m.get().by(), null);
+                matched++;
+            }
+        }
+        return matched;
+    }
+
+    private static final String ACTOR = """
+            SELECT a.id, a.tenant, a.agent_key, a.name, a.first_seen, a.teacher_id, t.name AS teacher_name,
+              a.matched_by, (SELECT count(*) FROM xapi_statement x WHERE x.actor = a.agent_key AND x.tenant = a.tenant)
+              AS statements
+            FROM lrs_actor a LEFT JOIN teacher t ON t.id = a.teacher_id
+            """;
+
+    /** Actors in an admin's scope, waiting ones or matched ones, newest first, with their statement counts. */
+    public List<Actor> list(Scope scope, boolean matched, int limit) {
+        Scope.Sql s = scope.sql("a.tenant", null);
+        return jdbc.sql(ACTOR + "WHERE a.teacher_id IS " + (matched ? "NOT " : "") + "NULL AND " + s.clause()
+                        + " ORDER BY a.first_seen DESC, a.id DESC LIMIT ?")
+                .params(concat(s.params(), limit)).query(Actor.class).list();
+    }
+
+    public Actor get(long id, Scope scope) {
+        return jdbc.sql(ACTOR + "WHERE a.id = ?").param(id).query(Actor.class).optional()
+                .filter(a -> scope.covers(a.tenant())).orElseThrow(NotFoundException::new);
+    }
+
+    /**
+     * Links an actor to the teacher with this ID-card number (both in the admin's scope). A mailbox actor's
+     * mailbox is remembered for the teacher, so their statements from other platforms match by themselves.
+     */
+    @Transactional
+    public void link(long actorId, String idCard, Scope scope, String who) {
+        Actor a = get(actorId, scope);
+        List<Long> found = idCard == null || idCard.isBlank() ? List.of()
+                : scope.unitPaths().isEmpty() && scope.all() ? teachers.idsBy(Teachers.Identifier.ID_CARD, idCard, "")
+                : scope.unitPaths().stream().flatMap(p -> teachers.idsBy(Teachers.Identifier.ID_CARD, idCard, p)
+                        .stream()).distinct().toList();
+        if (found.size() != 1) {
+            throw new BadInputException("idCard", "lrs.error.teacher");
+        }
+        long teacher = found.get(0);
+        setTeacher(actorId, teacher, "ADMIN", who);
+        String[] k = a.agentKey().split("\\|", 4);
+        if (k[1].equals("mbox") || k[1].equals("sha1")) {
+            registerMailbox(k[1].equals("sha1") ? k[2] : sha1(k[2]), teacher, who);
+        }
+        audit.record("lrs.actor.link", "lrs_actor", actorId, a.tenant(), "teacher " + teacher);
+    }
+
+    @Transactional
+    public void unlink(long actorId, Scope scope, String who) {
+        Actor a = get(actorId, scope);
+        setTeacher(actorId, null, null, who);
+        audit.record("lrs.actor.unlink", "lrs_actor", actorId, a.tenant(), "teacher " + a.teacherId());
+    }
+
+    // ---- for teachers ----------------------------------------------------------------------------------------
+
+    /** A teacher adds a mailbox their learning platforms use; statements with it (hashed or not) become theirs. */
+    @Transactional
+    public int addMailbox(long teacherId, String address, String who) {
+        String a = address == null ? "" : address.strip().toLowerCase();
+        if (!a.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+            throw new BadInputException("mailbox", "lrs.error.mailbox");
+        }
+        String sha1 = sha1("mailto:" + a);
+        registerMailbox(sha1, teacherId, who);
+        audit.record("lrs.mailbox.add", "teacher", teacherId, null, maskMailbox(a));
+        // the actors waiting with this mailbox, in any tenant, are this teacher from now on
+        return jdbc.sql("UPDATE lrs_actor SET teacher_id = ?, matched_by = 'MAILBOX', linked_at = now() "
+                + "WHERE teacher_id IS NULL AND agent_key IN (?, ?)").params(teacherId, "Agent|mbox|mailto:" + a,
+                "Agent|sha1|" + sha1).update();
+    }
+
+    private void registerMailbox(String sha1, long teacherId, String who) {
+        int n = jdbc.sql("INSERT INTO lrs_mailbox (sha1, teacher_id, added_by) VALUES (?, ?, ?) ON CONFLICT (sha1) "
+                + "DO UPDATE SET teacher_id = EXCLUDED.teacher_id WHERE lrs_mailbox.teacher_id = EXCLUDED.teacher_id")
+                .params(sha1, teacherId, who).update();
+        if (n == 0) { // someone else's mailbox
+            throw new BadInputException("mailbox", "lrs.error.mailboxTaken");
+        }
+    }
+
+    public int mailboxes(long teacherId) {
+        return jdbc.sql("SELECT count(*) FROM lrs_mailbox WHERE teacher_id = ?").param(teacherId).query(Integer.class)
+                .single();
+    }
+
+    /** The (tenant, agent key) pairs that are this teacher, for reading their statements. */
+    public List<String[]> of(long teacherId) {
+        return jdbc.sql("SELECT tenant, agent_key FROM lrs_actor WHERE teacher_id = ?").param(teacherId)
+                .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2)}).list();
+    }
+
+    private static List<Object> concat(List<Object> params, Object more) {
+        List<Object> all = new ArrayList<>(params);
+        all.add(more);
+        return all;
+    }
+}
