@@ -70,15 +70,69 @@ public class Statements {
      * nodes are completed in place (id, stored, authority, version).
      */
     public List<UUID> store(List<JsonNode> statements, LrsClients.Client client, boolean v2, String baseUrl) {
+        return store(statements, Map.of(), client, v2, baseUrl);
+    }
+
+    /** Stores statements with the attachment contents sent beside them (by SHA-256); see {@link Attachments}. */
+    public List<UUID> store(List<JsonNode> statements, Map<String, Attachments.Content> parts,
+                            LrsClients.Client client, boolean v2, String baseUrl) {
+        List<JsonNode> signed = statements.stream().map(s -> hasSignature(s) ? s.deepCopy() : null).toList();
         // to the millisecond, as the statement shows it, so "since" and "until" compare like the client sees
         Instant stored = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         List<Prepared> batch = prepareAll(statements, v2, authority(client, baseUrl), stored);
+        List<Attachments.Content> contents = attachmentContents(batch, signed, parts);
         try {
-            return tx.execute(status -> storeOnce(batch, client, stored));
+            return tx.execute(status -> storeOnce(batch, contents, client, stored));
         } catch (DuplicateKeyException e) {
             // a client sent the same id at the same moment on another connection: look again, now it is stored
-            return tx.execute(status -> storeOnce(batch, client, stored));
+            return tx.execute(status -> storeOnce(batch, contents, client, stored));
         }
+    }
+
+    private static boolean hasSignature(JsonNode s) {
+        for (JsonNode a : s.path("attachments")) {
+            if (Attachments.SIGNATURE.equals(a.path("usageType").asString(""))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The contents the statements' attachments need: every attachment without a fileUrl, and every signature, must
+     * have its part; no part may be left over; signatures must sign the statement as sent.
+     */
+    private static List<Attachments.Content> attachmentContents(List<Prepared> batch, List<JsonNode> signed,
+                                                                Map<String, Attachments.Content> parts) {
+        Map<String, Attachments.Content> used = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            JsonNode list = batch.get(i).statement().path("attachments");
+            for (int j = 0; j < list.size(); j++) {
+                JsonNode a = list.get(j);
+                String path = (batch.size() == 1 ? "$" : "$[" + i + "]") + ".attachments[" + j + "]";
+                String sha2 = a.path("sha2").asString("").toLowerCase(java.util.Locale.ROOT);
+                boolean signature = Attachments.SIGNATURE.equals(a.path("usageType").asString(""));
+                Attachments.Content c = parts.get(sha2);
+                if (c == null && (signature || !a.has("fileUrl"))) {
+                    throw XapiException.bad(path + ".sha2", "xapi.error.attachmentMissing");
+                }
+                if (signature) {
+                    if (!a.path("contentType").asString("").equals("application/octet-stream")) {
+                        throw XapiException.bad(path + ".contentType", "xapi.error.signatureType");
+                    }
+                    Attachments.verifySignature(c.bytes(), signed.get(i), path);
+                }
+                if (c != null) {
+                    used.put(sha2, c);
+                }
+            }
+        }
+        for (String sha2 : parts.keySet()) {
+            if (!used.containsKey(sha2)) {
+                throw XapiException.bad("X-Experience-API-Hash", "xapi.error.partUnused", sha2);
+            }
+        }
+        return List.copyOf(used.values());
     }
 
     private List<Prepared> prepareAll(List<JsonNode> statements, boolean v2, ObjectNode authority, Instant stored) {
@@ -114,7 +168,8 @@ public class Statements {
     }
 
     /** One attempt in one transaction: all of the batch is stored, or none. */
-    private List<UUID> storeOnce(List<Prepared> batch, LrsClients.Client client, Instant stored) {
+    private List<UUID> storeOnce(List<Prepared> batch, List<Attachments.Content> contents, LrsClients.Client client,
+                                 Instant stored) {
         // ids the client chose may be stored already: the same statement again is fine, another one is a conflict
         List<UUID> given = batch.stream().filter(Prepared::idGiven).map(Prepared::id).toList();
         Map<UUID, JsonNode> existing = given.isEmpty() ? Map.of() : existing(given);
@@ -152,6 +207,10 @@ public class Statements {
             activities.learn(definitions, client.unitPath());
         }
         actors.see(agents, client.unitPath());
+        for (Attachments.Content c : contents) { // stored once by content, whoever sends it again
+            jdbc.sql("INSERT INTO xapi_attachment (sha2, content_type, content) VALUES (?, ?, ?) "
+                    + "ON CONFLICT (sha2) DO NOTHING").params(c.sha2(), c.contentType(), c.bytes()).update();
+        }
         return batch.stream().map(Prepared::id).toList();
     }
 
@@ -392,6 +451,21 @@ public class Statements {
                         JOIN xapi_statement s ON s.seq = i.seq AND s.stored = i.stored
                         WHERE i.id = ? AND s.voided = ? AND s.tenant LIKE ?""")
                 .params(id, voided, Scope.escapeLike(scopePath) + "%").query(String.class).optional().map(JSON::readTree);
+    }
+
+    /** The stored contents of the attachments these statements name (by SHA-256), each once. */
+    public List<Attachments.Content> attachments(List<JsonNode> statements) {
+        Set<String> wanted = new LinkedHashSet<>();
+        for (JsonNode s : statements) {
+            s.path("attachments").forEach(a -> wanted.add(a.path("sha2").asString("").toLowerCase(
+                    java.util.Locale.ROOT)));
+        }
+        if (wanted.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("SELECT sha2, content_type, content FROM xapi_attachment WHERE sha2 = ANY(?)")
+                .param(wanted.toArray(String[]::new)).query((rs, n) -> new Attachments.Content(rs.getString(1),
+                        rs.getString(2), rs.getBytes(3))).list();
     }
 
     /** The latest definition stored for an activity in a tenant subtree. */

@@ -78,7 +78,8 @@ class XapiController {
         if (id == null || !StatementValidator.isUuid(id)) {
             throw XapiException.bad("statementId", "xapi.error.uuid");
         }
-        JsonNode s = body(request);
+        Sent sent = body(request);
+        JsonNode s = sent.json();
         if (!s.isObject()) {
             throw XapiException.bad("$", "xapi.error.notObject");
         }
@@ -86,7 +87,7 @@ class XapiController {
             throw XapiException.bad("$.id", "xapi.error.idMismatch");
         }
         ((ObjectNode) s).put("id", id.toLowerCase(Locale.ROOT));
-        statements.store(List.of(s), client(request), v2(request), base(request));
+        statements.store(List.of(s), sent.parts(), client(request), v2(request), base(request));
         return ResponseEntity.noContent().build();
     }
 
@@ -95,7 +96,8 @@ class XapiController {
         if (request.getParameter("statementId") != null) {
             throw XapiException.bad("statementId", "xapi.error.unknownParameter", "statementId");
         }
-        JsonNode body = body(request);
+        Sent sent = body(request);
+        JsonNode body = sent.json();
         List<JsonNode> list = new ArrayList<>();
         if (body.isArray()) {
             body.forEach(list::add);
@@ -105,12 +107,13 @@ class XapiController {
             throw XapiException.bad("$", "xapi.error.notObject");
         }
         ArrayNode ids = Statements.JSON.createArrayNode();
-        statements.store(list, client(request), v2(request), base(request)).forEach(i -> ids.add(i.toString()));
+        statements.store(list, sent.parts(), client(request), v2(request), base(request))
+                .forEach(i -> ids.add(i.toString()));
         return json(HttpStatus.OK, ids);
     }
 
     @GetMapping("/statements")
-    ResponseEntity<String> get(HttpServletRequest request, HttpServletResponse response) {
+    ResponseEntity<?> get(HttpServletRequest request, HttpServletResponse response) {
         Map<String, String[]> params = request.getParameterMap();
         for (String p : params.keySet()) {
             if (!QUERY_PARAMETERS.contains(p)) {
@@ -122,6 +125,7 @@ class XapiController {
         if (!Set.of("exact", "ids", "canonical").contains(format)) {
             throw XapiException.bad("format", "xapi.error.format");
         }
+        boolean withAttachments = bool(request, "attachments");
         String id = request.getParameter("statementId");
         String voidedId = request.getParameter("voidedStatementId");
         if (id != null || voidedId != null) {
@@ -137,7 +141,9 @@ class XapiController {
             JsonNode s = statements.get(UUID.fromString(wanted), voidedId != null, scope)
                     .orElseThrow(() -> new XapiException(404, null, "xapi.error.notFound"));
             response.setHeader("Last-Modified", http(Timestamps.parse(s.path("stored").asString())));
-            return json(HttpStatus.OK, Formats.apply(s, format, request.getLocales()));
+            String one = Statements.JSON.writeValueAsString(Formats.apply(s, format, request.getLocales()));
+            return withAttachments ? multipart(one, statements.attachments(List.of(s)))
+                    : ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(one);
         }
         Statements.Query q = request.getParameter("more") != null ? Statements.fromCursor(request.getParameter("more"))
                 : query(request);
@@ -154,7 +160,18 @@ class XapiController {
                     Formats.apply(Statements.JSON.readTree(s), format, request.getLocales())));
         }
         body.append("],\"more\":").append(Statements.JSON.writeValueAsString(more)).append('}');
+        if (withAttachments) {
+            return multipart(body.toString(), statements.attachments(page.statements().stream()
+                    .map(Statements.JSON::readTree).toList()));
+        }
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body.toString());
+    }
+
+    /** The answer with attachments: multipart/mixed, the JSON first, then each attachment's content. */
+    private static ResponseEntity<byte[]> multipart(String json, List<Attachments.Content> contents) {
+        String boundary = "peiyu-" + UUID.randomUUID();
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType("multipart/mixed; boundary=" + boundary))
+                .body(Attachments.write(json, contents, boundary));
     }
 
     private static Statements.Query query(HttpServletRequest r) {
@@ -319,13 +336,18 @@ class XapiController {
                 .body(Statements.JSON.writeValueAsString(body));
     }
 
-    private static JsonNode body(HttpServletRequest request) throws IOException {
-        String type = request.getContentType();
-        if (type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
-            throw new XapiException(400, null, "xapi.error.attachmentsUnsupported");
-        }
+    /** What a PUT or POST sent: the statement JSON and, for multipart/mixed, the attachment contents. */
+    private record Sent(JsonNode json, Map<String, Attachments.Content> parts) {
+    }
+
+    private static Sent body(HttpServletRequest request) throws IOException {
         byte[] body = read(request);
-        return parse(() -> Statements.JSON.readTree(body), "$");
+        String type = request.getContentType();
+        if (Attachments.isMultipart(type)) {
+            Attachments.Request r = Attachments.parse(body, type);
+            return new Sent(parse(() -> Statements.JSON.readTree(r.json()), "$"), r.parts());
+        }
+        return new Sent(parse(() -> Statements.JSON.readTree(body), "$"), Map.of());
     }
 
     static byte[] read(HttpServletRequest request) throws IOException {
