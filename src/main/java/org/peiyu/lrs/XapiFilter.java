@@ -49,6 +49,15 @@ class XapiFilter extends OncePerRequestFilter {
             response.setStatus(200);
             return;
         }
+        String alternate = AlternateRequest.method(request);
+        if (alternate != null) {
+            try {
+                request = new AlternateRequest(request, alternate);
+            } catch (XapiException e) {
+                fail(request, response, e);
+                return;
+            }
+        }
         String path = request.getRequestURI().substring(request.getContextPath().length());
         boolean about = path.equals("/xapi/about") || path.equals("/xapi/about/");
         String version = request.getHeader("X-Experience-API-Version");
@@ -71,6 +80,10 @@ class XapiFilter extends OncePerRequestFilter {
                 fail(request, response, new XapiException(400, null, "xapi.error.versionUnknown", version));
                 return;
             }
+        }
+        if (v2 && alternate != null) {
+            fail(request, response, XapiException.bad("method", "xapi.error.alternate2"));
+            return;
         }
         request.setAttribute(V2, v2);
         if (about) {

@@ -207,4 +207,39 @@ class LrsTest extends PlatformTest {
         assertThat(jdbc.sql("SELECT tableoid::regclass::text FROM xapi_statement WHERE id = CAST(? AS uuid)")
                 .param(id).query(String.class).single()).isEqualTo(month);
     }
+
+    @Test
+    void formsOnlyClientsUseTheAlternateSyntaxOf103() throws Exception {
+        var c = clients.create("表单平台", "990101", true, true, null, Scope.ALL, "test");
+        String id = UUID.randomUUID().toString();
+        // headers, parameters and the statement all as form fields of a POST ?method=PUT
+        MockHttpServletResponse put = mvc.perform(post("/xapi/statements?method=PUT")
+                .contentType("application/x-www-form-urlencoded").param("statementId", id)
+                .param("Authorization", basic(c)).param("X-Experience-API-Version", "1.0.3")
+                .param("content", statement("form@peiyu.test", "attended", "form-course"))).andReturn().getResponse();
+        assertThat(put.getStatus()).as(put.getContentAsString()).isEqualTo(204);
+        MockHttpServletResponse read = mvc.perform(post("/xapi/statements?method=GET")
+                .contentType("application/x-www-form-urlencoded").param("statementId", id)
+                .param("Authorization", basic(c)).param("X-Experience-API-Version", "1.0.3")).andReturn().getResponse();
+        assertThat(json(read).path("id").asString()).isEqualTo(id);
+
+        // extra query parameters, not a POST, no content, not a form, and under 2.0: refused
+        assertThat(mvc.perform(post("/xapi/statements?method=PUT&statementId=" + id)
+                .contentType("application/x-www-form-urlencoded").param("Authorization", basic(c))
+                .param("X-Experience-API-Version", "1.0.3").param("content", "{}")).andReturn().getResponse()
+                .getStatus()).isEqualTo(400);
+        assertThat(mvc.perform(put("/xapi/statements?method=POST").contentType("application/x-www-form-urlencoded")
+                .param("Authorization", basic(c)).param("X-Experience-API-Version", "1.0.3")).andReturn()
+                .getResponse().getStatus()).isEqualTo(400);
+        assertThat(mvc.perform(post("/xapi/statements?method=PUT").contentType("application/x-www-form-urlencoded")
+                .param("statementId", UUID.randomUUID().toString()).param("Authorization", basic(c))
+                .param("X-Experience-API-Version", "1.0.3")).andReturn().getResponse().getContentAsString())
+                .contains("content");
+        assertThat(mvc.perform(post("/xapi/statements?method=PUT").contentType("application/json")
+                .header("Authorization", basic(c)).header("X-Experience-API-Version", "1.0.3").content("{}"))
+                .andReturn().getResponse().getStatus()).isEqualTo(400);
+        assertThat(mvc.perform(post("/xapi/statements?method=GET").contentType("application/x-www-form-urlencoded")
+                .param("Authorization", basic(c)).param("X-Experience-API-Version", "2.0.0")).andReturn()
+                .getResponse().getStatus()).isEqualTo(400);
+    }
 }
