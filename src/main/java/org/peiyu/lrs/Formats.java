@@ -30,7 +30,7 @@ final class Formats {
         if (o.isObject()) {
             String type = o.path("objectType").asString("Activity");
             switch (type) {
-                case "Activity" -> ((ObjectNode) o).retain("objectType", "id");
+                case "Activity" -> ((ObjectNode) o).retain("id");
                 case "Agent", "Group" -> agentIds(s, "object");
                 case "SubStatement" -> ids((ObjectNode) o);
                 default -> { }
@@ -41,7 +41,7 @@ final class Formats {
             agentIds((ObjectNode) c, "instructor");
             agentIds((ObjectNode) c, "team");
             for (JsonNode list : c.path("contextActivities")) {
-                (list.isArray() ? list : java.util.List.of(list)).forEach(a -> ((ObjectNode) a).retain("objectType",
+                (list.isArray() ? list : java.util.List.of(list)).forEach(a -> ((ObjectNode) a).retain(
                         "id"));
             }
         }
@@ -71,8 +71,8 @@ final class Formats {
             ObjectNode o = (ObjectNode) n;
             for (var e : o.properties()) {
                 String k = e.getKey();
-                if ((k.equals("display") || k.equals("name") && o.has("id") && !o.has("mbox") || k.equals("description"))
-                        && e.getValue().isObject()) {
+                // language maps are objects; an agent's name is a string and stays
+                if ((k.equals("display") || k.equals("name") || k.equals("description")) && e.getValue().isObject()) {
                     e.setValue(pick((ObjectNode) e.getValue(), locales));
                 } else {
                     canonical(e.getValue(), locales);

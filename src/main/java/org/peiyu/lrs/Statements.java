@@ -535,13 +535,14 @@ public class Statements {
                     .append(" ORDER BY ").append(order).append(" LIMIT ?");
             all.addAll(params);
         } else {
-            // matching statements, and statements that refer to matching ones (each branch walks its own index)
+            // matching statements, and statements that refer to matching ones (each branch walks its own index;
+            // UNION: a statement can both match and refer to a match, and is returned once)
             sql.append("SELECT seq, statement, stored FROM ((SELECT seq, statement::text, stored FROM xapi_statement "
                     + "WHERE ")
                     .append(common).append(filter(q, "", all, params)).append(" ORDER BY ").append(order)
                     .append(" LIMIT ?)");
             all.add(limit + 1);
-            sql.append(" UNION ALL (SELECT seq, statement::text, stored FROM xapi_statement WHERE object_ref IS NOT "
+            sql.append(" UNION (SELECT seq, statement::text, stored FROM xapi_statement WHERE object_ref IS NOT "
                     + "NULL AND ")
                     .append(common).append(filter(q, "ref_", all, params)).append(" ORDER BY ").append(order)
                     .append(" LIMIT ?)) x ORDER BY ").append(order).append(" LIMIT ?");

@@ -32,6 +32,8 @@ class LrsAttachmentsTest extends PlatformTest {
 
     @Autowired
     LrsClients clients;
+    @Autowired
+    org.springframework.core.env.Environment env;
 
     private LrsClients.Created client;
 
@@ -94,7 +96,16 @@ class LrsAttachmentsTest extends PlatformTest {
         String hash = Attachments.sha256(LESSON_PLAN);
         String json = statement(id, attachment("https://peiyu.test/attachments/lesson-plan", "text/plain",
                 LESSON_PLAN, null));
-        assertThat(sendMultipart(multipart(json, part(LESSON_PLAN, hash, true))).getStatus()).isEqualTo(200);
+        // through the real server (its servlet container must leave multipart/mixed to the LRS)
+        java.net.http.HttpResponse<String> sent = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:"
+                                + env.getProperty("local.server.port") + "/xapi/statements"))
+                        .header("Authorization", auth()).header("X-Experience-API-Version", "1.0.3")
+                        .header("Content-Type", "multipart/mixed; boundary=" + BOUNDARY)
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(
+                                multipart(json, part(LESSON_PLAN, hash, true)))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
 
         MockHttpServletResponse r = mvc.perform(get("/xapi/statements").param("statementId", id)
                 .param("attachments", "true").header("Authorization", auth())

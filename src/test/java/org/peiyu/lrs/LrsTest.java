@@ -242,4 +242,37 @@ class LrsTest extends PlatformTest {
                 .param("Authorization", basic(c)).param("X-Experience-API-Version", "2.0.0")).andReturn()
                 .getResponse().getStatus()).isEqualTo(400);
     }
+
+    @Test
+    void filtersReachThroughReferencesAndFormatsTrimAsAsked() throws Exception {
+        var c = clients.create("引用平台", "990101", true, true, null, Scope.ALL, "test");
+        String verb = "http://peiyu.test/verbs/" + UUID.randomUUID();
+        String target = UUID.randomUUID().toString();
+        String ref = UUID.randomUUID().toString();
+        call(post("/xapi/statements").content("""
+                {"id":"%s","actor":{"mbox":"mailto:ref@peiyu.test"},"verb":{"id":"%s"},
+                 "object":{"id":"http://peiyu.test/a","definition":{"name":{"en-US":"A","en-GB":"A (GB)"}}},
+                 "context":{"contextActivities":{"category":{"id":"http://peiyu.test/c",
+                   "definition":{"name":{"en-US":"C","en-GB":"C (GB)"}}}}}}""".formatted(target, verb)), c);
+        call(post("/xapi/statements").content("""
+                {"id":"%s","actor":{"mbox":"mailto:ref@peiyu.test"},"verb":{"id":"%s"},
+                 "object":{"objectType":"StatementRef","id":"%s"}}""".formatted(ref, verb, target)), c);
+        call(post("/xapi/statements").content("""
+                {"actor":{"mbox":"mailto:ref@peiyu.test"},"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},
+                 "object":{"objectType":"StatementRef","id":"%s"}}""".formatted(target)), c);
+        // the reference both matches the verb and refers to a match: once; the voided target: not at all
+        JsonNode page = json(call(get("/xapi/statements").param("verb", verb), c));
+        List<String> ids = new ArrayList<>();
+        page.path("statements").forEach(s -> ids.add(s.path("id").asString()));
+        assertThat(ids).hasSize(2).doesNotHaveDuplicates().contains(ref).doesNotContain(target);
+
+        JsonNode canonical = json(call(get("/xapi/statements").param("voidedStatementId", target)
+                .param("format", "canonical").header("Accept-Language", "en-GB"), c));
+        assertThat(canonical.path("object").path("definition").path("name").properties()).hasSize(1);
+        assertThat(canonical.path("context").path("contextActivities").path("category").get(0).path("definition")
+                .path("name").path("en-GB").asString()).isEqualTo("C (GB)");
+        JsonNode ids2 = json(call(get("/xapi/statements").param("voidedStatementId", target).param("format", "ids"),
+                c));
+        assertThat(ids2.path("object").properties()).extracting(java.util.Map.Entry::getKey).containsExactly("id");
+    }
 }
