@@ -86,12 +86,16 @@ final class Formats {
 
     private static JsonNode pick(ObjectNode map, java.util.List<Locale> locales) {
         for (Locale l : locales) {
-            for (var e : map.properties()) {
-                if (e.getKey().equalsIgnoreCase(l.toLanguageTag()) || e.getKey().toLowerCase(Locale.ROOT)
-                        .startsWith(l.getLanguage() + "-") || e.getKey().equalsIgnoreCase(l.getLanguage())) {
-                    ObjectNode one = Statements.JSON.createObjectNode();
-                    one.set(e.getKey(), e.getValue());
-                    return one;
+            // the exact tag first (en-GB before en), then the same language
+            for (boolean exact : new boolean[] {true, false}) {
+                for (var e : map.properties()) {
+                    String k = e.getKey().toLowerCase(Locale.ROOT);
+                    if (exact ? k.equalsIgnoreCase(l.toLanguageTag())
+                            : k.equals(l.getLanguage()) || k.startsWith(l.getLanguage() + "-")) {
+                        ObjectNode one = Statements.JSON.createObjectNode();
+                        one.set(e.getKey(), e.getValue());
+                        return one;
+                    }
                 }
             }
         }

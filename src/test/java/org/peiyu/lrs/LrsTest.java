@@ -251,7 +251,7 @@ class LrsTest extends PlatformTest {
         String ref = UUID.randomUUID().toString();
         call(post("/xapi/statements").content("""
                 {"id":"%s","actor":{"mbox":"mailto:ref@peiyu.test"},"verb":{"id":"%s"},
-                 "object":{"id":"http://peiyu.test/a","definition":{"name":{"en-US":"A","en-GB":"A (GB)"}}},
+                 "object":{"id":"http://peiyu.test/a","definition":{"name":{"en":"A (en)","en-US":"A","en-GB":"A (GB)"}}},
                  "context":{"contextActivities":{"category":{"id":"http://peiyu.test/c",
                    "definition":{"name":{"en-US":"C","en-GB":"C (GB)"}}}}}}""".formatted(target, verb)), c);
         call(post("/xapi/statements").content("""
@@ -269,6 +269,8 @@ class LrsTest extends PlatformTest {
         JsonNode canonical = json(call(get("/xapi/statements").param("voidedStatementId", target)
                 .param("format", "canonical").header("Accept-Language", "en-GB"), c));
         assertThat(canonical.path("object").path("definition").path("name").properties()).hasSize(1);
+        assertThat(canonical.path("object").path("definition").path("name").path("en-GB").asString())
+                .isEqualTo("A (GB)");
         assertThat(canonical.path("context").path("contextActivities").path("category").get(0).path("definition")
                 .path("name").path("en-GB").asString()).isEqualTo("C (GB)");
         JsonNode ids2 = json(call(get("/xapi/statements").param("voidedStatementId", target).param("format", "ids"),
