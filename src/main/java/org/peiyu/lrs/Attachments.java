@@ -135,13 +135,12 @@ final class Attachments {
                 throw XapiException.bad(path, "xapi.error.signatureAlgorithm");
             }
             tools.jackson.databind.JsonNode payload = Statements.JSON.readTree(b64.decode(parts[1]));
-            tools.jackson.databind.node.ObjectNode expected = ((tools.jackson.databind.node.ObjectNode) original)
-                    .deepCopy();
+            tools.jackson.databind.node.ObjectNode expected = Statements.comparable(original);
             expected.remove("attachments");
             if (!payload.isObject() || !payload.has("id")) {
                 expected.remove("id");
             }
-            if (!payload.equals(expected)) {
+            if (!payload.isObject() || !Statements.comparable(payload).equals(expected)) {
                 throw XapiException.bad(path, "xapi.error.signaturePayload");
             }
             if (header.path("x5c").isArray() && !header.path("x5c").isEmpty()) {

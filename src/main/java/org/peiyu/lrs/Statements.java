@@ -279,13 +279,34 @@ public class Statements {
 
     /** Two statements are the same if they differ only in what the LRS sets (stored, authority, version...). */
     static boolean sameStatement(JsonNode a, JsonNode b) {
-        ObjectNode x = ((ObjectNode) a).deepCopy();
-        ObjectNode y = ((ObjectNode) b).deepCopy();
+        ObjectNode x = comparable(a);
+        ObjectNode y = comparable(b);
         for (String f : new String[] {"stored", "authority", "version", "timestamp"}) {
             x.remove(f);
             y.remove(f);
         }
         return x.equals(y);
+    }
+
+    private static final java.util.regex.Pattern SECONDS =
+            java.util.regex.Pattern.compile("(\\d+)(?:\\.(\\d+))?S$");
+
+    /** A copy to compare statements by: durations count to the hundredth of a second, as xAPI says. */
+    static ObjectNode comparable(JsonNode statement) {
+        ObjectNode copy = ((ObjectNode) statement).deepCopy();
+        for (JsonNode s : new JsonNode[] {copy, copy.path("object")}) {
+            JsonNode result = s.path("result");
+            if (result.isObject() && result.path("duration").isString()) {
+                java.util.regex.Matcher m = SECONDS.matcher(result.path("duration").asString());
+                if (m.find()) {
+                    String hundredths = m.group(2) == null ? "" : (m.group(2) + "00").substring(0, 2)
+                            .replaceAll("0+$", "");
+                    ((ObjectNode) result).put("duration", m.replaceFirst(m.group(1)
+                            + (hundredths.isEmpty() ? "" : "." + hundredths) + "S"));
+                }
+            }
+        }
+        return copy;
     }
 
     /**

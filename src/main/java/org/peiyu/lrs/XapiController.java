@@ -278,10 +278,13 @@ class XapiController {
                 boolean merge = request.getMethod().equals("POST");
                 String ifMatch = request.getHeader("If-Match");
                 String ifNoneMatch = request.getHeader("If-None-Match");
-                if (profile && !merge && ifMatch == null && ifNoneMatch == null) {
-                    // a blind overwrite of a profile is refused: 409 when it exists, 400 when it does not
-                    throw new XapiException(documents.get(key, docId).isPresent() ? 409 : 400, null,
-                            "xapi.error.preconditionRequired");
+                if ((profile || v2(request)) && !merge && ifMatch == null && ifNoneMatch == null) {
+                    // a blind overwrite is refused (profiles; under 2.0 state too): 409 when the document exists,
+                    // and for a profile 400 when it does not
+                    boolean exists = documents.get(key, docId).isPresent();
+                    if (exists || profile) {
+                        throw new XapiException(exists ? 409 : 400, null, "xapi.error.preconditionRequired");
+                    }
                 }
                 String type = request.getContentType() == null ? "application/octet-stream" : request.getContentType();
                 Documents.Document d = documents.put(key, docId, type, read(request), merge, ifMatch, ifNoneMatch);

@@ -65,7 +65,8 @@ class XapiFilter extends OncePerRequestFilter {
             version = request.getParameter("X-Experience-API-Version");
         }
         boolean v2 = version != null && V2_FORM.matcher(version.strip()).matches();
-        response.setHeader("X-Experience-API-Version", v2 ? "2.0.0" : "1.0.3");
+        // the version asked for; without one, the newest the LRS speaks
+        response.setHeader("X-Experience-API-Version", v2 || version == null ? "2.0.0" : "1.0.3");
         if (path.startsWith("/xapi/statements") && ("GET".equals(request.getMethod())
                 || "HEAD".equals(request.getMethod()))) { // on every answer, errors included
             response.setHeader("X-Experience-API-Consistent-Through",

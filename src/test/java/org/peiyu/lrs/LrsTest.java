@@ -277,4 +277,33 @@ class LrsTest extends PlatformTest {
                 c));
         assertThat(ids2.path("object").properties()).extracting(java.util.Map.Entry::getKey).containsExactly("id");
     }
+
+    @Test
+    void under20AStateIsNotOverwrittenBlindly() throws Exception {
+        var c = clients.create("状态平台", "990101", true, true, null, Scope.ALL, "test");
+        String agent = "{\"mbox\":\"mailto:state2@peiyu.test\"}";
+        java.util.function.Function<String, MockHttpServletResponse> putState = body -> {
+            try {
+                return mvc.perform(put("/xapi/activities/state").param("activityId", "http://peiyu.test/s")
+                        .param("agent", agent).param("stateId", "progress").header("Authorization", basic(c))
+                        .header("X-Experience-API-Version", "2.0.0").contentType("application/json").content(body))
+                        .andReturn().getResponse();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        assertThat(putState.apply("{\"page\":1}").getStatus()).isEqualTo(204); // new: created
+        MockHttpServletResponse again = putState.apply("{\"page\":2}");
+        assertThat(again.getStatus()).isEqualTo(409);
+        assertThat(again.getContentAsString()).contains("If-Match");
+        assertThat(mvc.perform(get("/xapi/activities/state").param("activityId", "http://peiyu.test/s")
+                .param("agent", agent).param("stateId", "progress").header("Authorization", basic(c))
+                .header("X-Experience-API-Version", "2.0.0")).andReturn().getResponse().getContentAsString())
+                .contains("1");
+        // without a version header: 400, answered as the newest version the LRS speaks
+        MockHttpServletResponse noVersion = mvc.perform(get("/xapi/statements").header("Authorization", basic(c)))
+                .andReturn().getResponse();
+        assertThat(noVersion.getStatus()).isEqualTo(400);
+        assertThat(noVersion.getHeader("X-Experience-API-Version")).isEqualTo("2.0.0");
+    }
 }

@@ -42,4 +42,17 @@ class XapiFormsTest {
             assertThat(StatementValidator.isIri(bad)).as(String.valueOf(bad)).isFalse();
         }
     }
+
+    @Test
+    void durationsCompareToTheHundredthOfASecond() {
+        String s = "{\"actor\":{\"mbox\":\"mailto:a@b.cn\"},\"verb\":{\"id\":\"http://x.cn/v\"},"
+                + "\"object\":{\"id\":\"http://x.cn/o\"},\"result\":{\"duration\":\"%s\"}}";
+        java.util.function.BiPredicate<String, String> same = (a, b) -> Statements.sameStatement(
+                Statements.JSON.readTree(s.formatted(a)), Statements.JSON.readTree(s.formatted(b)));
+        assertThat(same.test("PT1.2345S", "PT1.23S")).isTrue();
+        assertThat(same.test("PT1.2S", "PT1.20S")).isTrue();
+        assertThat(same.test("PT1H2M3.999S", "PT1H2M3.99S")).isTrue();
+        assertThat(same.test("PT1.239S", "PT1.24S")).isFalse();
+        assertThat(same.test("PT1S", "PT2S")).isFalse();
+    }
 }
