@@ -79,40 +79,38 @@ public class Actors {
 
     // ---- on the write path -----------------------------------------------------------------------------------
 
-    /** Registers the agents a batch names as actors (agent key → name), matching the new ones at once. */
-    void see(Map<String, String> agents, String tenant) {
-        List<String> keys = new ArrayList<>();
-        List<String> names = new ArrayList<>();
+    /**
+     * The agents of a batch (agent key → name) not known to be registered yet under the tenant: the write path
+     * registers these in the same database round trip as the statements' ids (see {@link Statements}).
+     */
+    Map<String, String> unknown(Map<String, String> agents, String tenant) {
+        Map<String, String> unknown = new java.util.TreeMap<>(); // in key order: rows are locked in one order
         synchronized (known) {
             agents.forEach((key, name) -> {
                 if (key.startsWith("Agent|") && known.get(tenant + '\n' + key) == null) {
-                    keys.add(key);
-                    names.add(name);
+                    unknown.put(key, name);
                 }
             });
         }
-        if (keys.isEmpty()) {
-            return;
-        }
-        List<Object[]> created = new ArrayList<>();
-        jdbc.sql("""
-                INSERT INTO lrs_actor (tenant, agent_key, name)
-                SELECT ?, k, n FROM unnest(?::text[], ?::text[]) AS t(k, n) ORDER BY k
-                ON CONFLICT (tenant, agent_key) DO NOTHING RETURNING id, agent_key""")
-                .params(tenant, keys.toArray(String[]::new), names.toArray(String[]::new))
-                .query(rs -> {
-                    created.add(new Object[] {rs.getLong(1), rs.getString(2)});
-                });
+        return unknown;
+    }
+
+    /** The SQL that registers unknown agents ({@code ?} tenant, keys, names), returning the new rows' id, key. */
+    static final String REGISTER = """
+            INSERT INTO lrs_actor (tenant, agent_key, name)
+            SELECT ?, k, n FROM unnest(?::text[], ?::text[]) AS t(k, n) ORDER BY k
+            ON CONFLICT (tenant, agent_key) DO NOTHING RETURNING id, agent_key""";
+
+    /** After registering: matches the actors just created, and remembers them all once the batch commits. */
+    void registered(Map<String, String> unknown, Map<Long, String> created, String tenant) {
         Map<String, List<Source>> sources = new HashMap<>();
-        for (Object[] c : created) {
-            match(tenant, (String) c[1], sources).ifPresent(m -> setTeacher((Long) c[0], m.teacherId(), m.by(),
-                    null));
-        }
+        created.forEach((id, key) -> match(tenant, key, sources).ifPresent(m -> setTeacher(id, m.teacherId(),
+                m.by(), null)));
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
                 synchronized (known) {
-                    keys.forEach(k -> known.put(tenant + '\n' + k, Boolean.TRUE));
+                    unknown.keySet().forEach(k -> known.put(tenant + '\n' + k, Boolean.TRUE));
                 }
             }
         });

@@ -186,18 +186,22 @@ public class Statements {
         if (!voided.isEmpty()) {
             checkVoidable(voided, batch);
         }
-        insert(fresh, client, refTargets(fresh, batch), stored);
+        Map<String, String> agents = new HashMap<>();
+        for (Prepared p : fresh) {
+            if (p.actor() != null) {
+                agents.putIfAbsent(p.actor(), p.statement().path("actor").path("name").asString(null));
+            }
+        }
+        Map<String, String> unknown = actors.unknown(agents, client.unitPath());
+        Map<Long, String> created = insert(fresh, client, refTargets(fresh, batch), stored, unknown);
+        actors.registered(unknown, created, client.unitPath());
         if (!voided.isEmpty()) {
             jdbc.sql("UPDATE xapi_statement SET voided = TRUE WHERE id = ANY(?) AND stored = ANY(SELECT stored FROM "
                     + "xapi_statement_id WHERE id = ANY(?))").params(voided.toArray(UUID[]::new),
                     voided.toArray(UUID[]::new)).update();
         }
-        Map<String, String> agents = new HashMap<>();
         Map<String, JsonNode> definitions = new HashMap<>();
         for (Prepared p : fresh) {
-            if (p.actor() != null) {
-                agents.putIfAbsent(p.actor(), p.statement().path("actor").path("name").asString(null));
-            }
             JsonNode o = p.statement().path("object");
             if (p.activity() != null && o.has("definition")) {
                 definitions.merge(p.activity(), o.get("definition"), Statements::merge);
@@ -206,7 +210,6 @@ public class Statements {
         if (!definitions.isEmpty()) {
             activities.learn(definitions, client.unitPath());
         }
-        actors.see(agents, client.unitPath());
         for (Attachments.Content c : contents) { // stored once by content, whoever sends it again
             jdbc.sql("INSERT INTO xapi_attachment (sha2, content_type, content) VALUES (?, ?, ?) "
                     + "ON CONFLICT (sha2) DO NOTHING").params(c.sha2(), c.contentType(), c.bytes()).update();
@@ -313,19 +316,35 @@ public class Statements {
      * Writes the statements: their ids and order numbers in one statement (the id table's key refuses a second
      * copy), the statements themselves with COPY, the fastest way into PostgreSQL.
      */
-    private void insert(List<Prepared> rows, LrsClients.Client client, Map<UUID, String[]> refs, Instant stored) {
+    private Map<Long, String> insert(List<Prepared> rows, LrsClients.Client client, Map<UUID, String[]> refs,
+                                     Instant stored, Map<String, String> unknownActors) {
+        Map<Long, String> createdActors = new HashMap<>();
         if (rows.isEmpty()) {
-            return;
+            return createdActors;
         }
         Map<UUID, Long> seqs = new HashMap<>();
-        jdbc.sql("""
+        String ids = """
                 INSERT INTO xapi_statement_id (id, stored, seq)
                 SELECT id, CAST(? AS timestamptz), nextval('xapi_statement_seq')
-                FROM unnest(?::uuid[]) WITH ORDINALITY AS t(id, n) ORDER BY n RETURNING id, seq""")
-                .params(stored.toString(), rows.stream().map(Prepared::id).toArray(UUID[]::new))
-                .query(rs -> {
-                    seqs.put(rs.getObject(1, UUID.class), rs.getLong(2));
-                });
+                FROM unnest(?::uuid[]) WITH ORDINALITY AS t(id, n) ORDER BY n RETURNING id, seq""";
+        Object[] idParams = {stored.toString(), rows.stream().map(Prepared::id).toArray(UUID[]::new)};
+        if (unknownActors.isEmpty()) {
+            jdbc.sql(ids).params(idParams).query(rs -> {
+                seqs.put(rs.getObject(1, UUID.class), rs.getLong(2));
+            });
+        } else { // actors not seen before are registered in the same round trip
+            jdbc.sql("WITH a AS (" + Actors.REGISTER + "), i AS (" + ids + ") SELECT 'S', id::text, seq FROM i "
+                            + "UNION ALL SELECT 'A', agent_key, id FROM a")
+                    .params(client.unitPath(), unknownActors.keySet().toArray(String[]::new),
+                            unknownActors.values().toArray(String[]::new), idParams[0], idParams[1])
+                    .query(rs -> {
+                        if (rs.getString(1).equals("S")) {
+                            seqs.put(UUID.fromString(rs.getString(2)), rs.getLong(3));
+                        } else {
+                            createdActors.put(rs.getLong(3), rs.getString(2));
+                        }
+                    });
+        }
         StringBuilder copy = new StringBuilder(rows.size() * 1600);
         String ts = stored.toString();
         for (Prepared p : rows) {
@@ -346,6 +365,7 @@ public class Statements {
         } finally {
             DataSourceUtils.releaseConnection(con, dataSource);
         }
+        return createdActors;
     }
 
     /** The columns a statement row is written with, in {@link PgCopy#row} order. */
