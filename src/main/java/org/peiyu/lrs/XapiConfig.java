@@ -1,5 +1,6 @@
 package org.peiyu.lrs;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.MessageSource;
 import org.springframework.context.annotation.Bean;
@@ -28,9 +29,10 @@ class XapiConfig {
 
     @Bean
     FilterRegistrationBean<XapiFilter> xapiFilter(LrsClients clients, Statements statements,
-                                                  MessageSource messages) {
+                                                  MessageSource messages,
+                                                  @Value("${peiyu.lrs.unversioned-answer:2.0.0}") String unversioned) {
         FilterRegistrationBean<XapiFilter> bean = new FilterRegistrationBean<>(new XapiFilter(clients, statements,
-                messages));
+                messages, unversioned));
         bean.addUrlPatterns("/xapi/*");
         bean.setOrder(0);
         return bean;

@@ -30,10 +30,17 @@ class XapiFilter extends OncePerRequestFilter {
     private final Statements statements;
     private final MessageSource messages;
 
-    XapiFilter(LrsClients clients, Statements statements, MessageSource messages) {
+    /**
+     * The version an answer names when the request named none (1.0.3 or 2.0.0): xAPI does not say, and the ADL
+     * conformance suites of 1.0.3 and 2.0 each expect their own.
+     */
+    private final String unversioned;
+
+    XapiFilter(LrsClients clients, Statements statements, MessageSource messages, String unversioned) {
         this.clients = clients;
         this.statements = statements;
         this.messages = messages;
+        this.unversioned = unversioned.equals("1.0.3") ? "1.0.3" : "2.0.0";
     }
 
     @Override
@@ -65,8 +72,7 @@ class XapiFilter extends OncePerRequestFilter {
             version = request.getParameter("X-Experience-API-Version");
         }
         boolean v2 = version != null && V2_FORM.matcher(version.strip()).matches();
-        // the version asked for; without one, the newest the LRS speaks
-        response.setHeader("X-Experience-API-Version", v2 || version == null ? "2.0.0" : "1.0.3");
+        response.setHeader("X-Experience-API-Version", version == null ? unversioned : v2 ? "2.0.0" : "1.0.3");
         if (path.startsWith("/xapi/statements") && ("GET".equals(request.getMethod())
                 || "HEAD".equals(request.getMethod()))) { // on every answer, errors included
             response.setHeader("X-Experience-API-Consistent-Through",
