@@ -133,8 +133,8 @@ public class Actors {
             }
             case "account" -> {
                 // the nearest source up the tree for this homePage says what the name is
-                Optional<Source> source = sourcesByTenant.computeIfAbsent(tenant, this::sources).stream().filter(s -> s.homePage().equals(k[2]))
-                        .reduce((a, b) -> b);
+                Optional<Source> source = sourcesByTenant.computeIfAbsent(tenant, this::sources).stream()
+                        .filter(s -> s.homePage().equals(k[2])).reduce((a, b) -> b);
                 if (source.isEmpty()) {
                     return Optional.empty();
                 }

@@ -491,7 +491,8 @@ public class Statements {
                         SELECT s.statement::text FROM xapi_statement_id i
                         JOIN xapi_statement s ON s.seq = i.seq AND s.stored = i.stored
                         WHERE i.id = ? AND s.voided = ? AND s.tenant LIKE ?""")
-                .params(id, voided, Scope.escapeLike(scopePath) + "%").query(String.class).optional().map(JSON::readTree);
+                .params(id, voided, Scope.escapeLike(scopePath) + "%").query(String.class).optional()
+                .map(JSON::readTree);
     }
 
     /** The stored contents of the attachments these statements name (by SHA-256), each once. */
