@@ -103,6 +103,9 @@ public class Actors {
 
     /** After registering: matches the actors just created, and remembers them all once the batch commits. */
     void registered(Map<String, String> unknown, Map<Long, String> created, String tenant) {
+        if (unknown.isEmpty()) {
+            return;
+        }
         Map<String, List<Source>> sources = new HashMap<>();
         created.forEach((id, key) -> match(tenant, key, sources).ifPresent(m -> setTeacher(id, m.teacherId(),
                 m.by(), null)));
