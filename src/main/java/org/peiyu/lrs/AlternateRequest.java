@@ -161,9 +161,17 @@ final class AlternateRequest extends HttpServletRequestWrapper {
                 return true;
             }
 
+            /** The content is already in memory: all of it is available at once. */
             @Override
             public void setReadListener(ReadListener listener) {
-                throw new UnsupportedOperationException();
+                try {
+                    if (in.available() > 0) {
+                        listener.onDataAvailable();
+                    }
+                    listener.onAllDataRead();
+                } catch (java.io.IOException e) {
+                    listener.onError(e);
+                }
             }
         };
     }
