@@ -420,6 +420,18 @@ public class Teachers {
                 .query(Long.class).list();
     }
 
+    /** Teachers' names by id, for pages that show who a record belongs to. */
+    public java.util.Map<Long, String> names(java.util.Collection<Long> ids) {
+        java.util.Map<Long, String> names = new java.util.HashMap<>();
+        if (!ids.isEmpty()) {
+            jdbc.sql("SELECT id, name FROM teacher WHERE id = ANY(?)").param(ids.toArray(Long[]::new))
+                    .query(rs -> {
+                        names.put(rs.getLong(1), rs.getString(2));
+                    });
+        }
+        return names;
+    }
+
     /** Whether a teacher belongs under a unit path. */
     public boolean isUnder(long teacherId, String unitPath) {
         return jdbc.sql("SELECT EXISTS (SELECT 1 FROM teacher WHERE id = ? AND path LIKE ?)")

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,12 +62,7 @@ public class Actors {
     private final Accounts accounts;
     private final AuditLog audit;
     /** Actors known to be registered, so a busy write path skips the table. */
-    private final Map<String, Boolean> known = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > CACHE_SIZE;
-        }
-    };
+    private final Map<String, Boolean> known = new Lru<>(CACHE_SIZE);
 
     Actors(JdbcClient jdbc, Teachers teachers, Accounts accounts, AuditLog audit) {
         this.jdbc = jdbc;
@@ -249,18 +243,27 @@ public class Actors {
     }
 
     private static final String ACTOR = """
-            SELECT a.id, a.tenant, a.agent_key, a.name, a.first_seen, a.teacher_id, t.name AS teacher_name,
+            SELECT a.id, a.tenant, a.agent_key, a.name, a.first_seen, a.teacher_id, NULL AS teacher_name,
               a.matched_by, (SELECT count(*) FROM xapi_statement x WHERE x.actor = a.agent_key AND x.tenant = a.tenant)
               AS statements
-            FROM lrs_actor a LEFT JOIN teacher t ON t.id = a.teacher_id
+            FROM lrs_actor a
             """;
+
+    /** The actors with their teachers' names, asked of the directory in one call. */
+    private List<Actor> named(List<Actor> actors) {
+        Map<Long, String> names = teachers.names(actors.stream().map(Actor::teacherId)
+                .filter(java.util.Objects::nonNull).distinct().toList());
+        return actors.stream().map(a -> a.teacherId() == null ? a : new Actor(a.id(), a.tenant(), a.agentKey(),
+                a.name(), a.firstSeen(), a.teacherId(), names.get(a.teacherId()), a.matchedBy(), a.statements()))
+                .toList();
+    }
 
     /** Actors in an admin's scope, waiting ones or matched ones, newest first, with their statement counts. */
     public List<Actor> list(Scope scope, boolean matched, int limit) {
         Scope.Sql s = scope.sql("a.tenant", null);
-        return jdbc.sql(ACTOR + "WHERE a.teacher_id IS " + (matched ? "NOT " : "") + "NULL AND " + s.clause()
+        return named(jdbc.sql(ACTOR + "WHERE a.teacher_id IS " + (matched ? "NOT " : "") + "NULL AND " + s.clause()
                         + " ORDER BY a.first_seen DESC, a.id DESC LIMIT ?")
-                .params(concat(s.params(), limit)).query(Actor.class).list();
+                .params(concat(s.params(), limit)).query(Actor.class).list());
     }
 
     public Actor get(long id, Scope scope) {
