@@ -27,12 +27,7 @@ class Activities {
     }
 
     private final JdbcClient jdbc;
-    private final Map<String, Known> cache = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Known> eldest) {
-            return size() > CACHE_SIZE;
-        }
-    };
+    private final Map<String, Known> cache = new Lru<>(CACHE_SIZE);
 
     Activities(JdbcClient jdbc) {
         this.jdbc = jdbc;

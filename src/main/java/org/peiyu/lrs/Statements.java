@@ -217,6 +217,10 @@ public class Statements {
         return batch.stream().map(Prepared::id).toList();
     }
 
+    /** Statements by id: the id table finds the partition (stored) and the row (seq); "i" and "s" in queries. */
+    private static final String BY_ID = " FROM xapi_statement_id i JOIN xapi_statement s ON s.seq = i.seq "
+            + "AND s.stored = i.stored";
+
     /** Context activities are stored (and returned) as arrays, even when sent as a single activity. */
     private static void contextActivitiesAsArrays(ObjectNode s) {
         JsonNode ca = s.path("context").path("contextActivities");
@@ -237,8 +241,7 @@ public class Statements {
             }
         }
         boolean voiding = jdbc.sql("""
-                SELECT EXISTS (SELECT 1 FROM xapi_statement_id i JOIN xapi_statement s
-                  ON s.seq = i.seq AND s.stored = i.stored WHERE i.id = ANY(?) AND s.voids IS NOT NULL)""")
+                SELECT EXISTS (SELECT 1""" + BY_ID + " WHERE i.id = ANY(?) AND s.voids IS NOT NULL)")
                 .param(targets.toArray(UUID[]::new)).query(Boolean.class).single();
         if (voiding) {
             throw XapiException.bad("$.object.id", "xapi.error.voidVoiding");
@@ -259,8 +262,8 @@ public class Statements {
             }
         }
         jdbc.sql("""
-                SELECT s.id, s.actor, s.object_agent, s.verb, s.activity, s.registration FROM xapi_statement_id i
-                JOIN xapi_statement s ON s.seq = i.seq AND s.stored = i.stored WHERE i.id = ANY(?)""")
+                SELECT s.id, s.actor, s.object_agent, s.verb, s.activity, s.registration""" + BY_ID
+                + " WHERE i.id = ANY(?)")
                 .param(wanted.toArray(UUID[]::new)).query(rs -> {
                     keys.put(rs.getObject(1, UUID.class), new String[] {rs.getString(2), rs.getString(3),
                             rs.getString(4), rs.getString(5), rs.getString(6)});
@@ -271,8 +274,7 @@ public class Statements {
     private Map<UUID, JsonNode> existing(List<UUID> ids) {
         Map<UUID, JsonNode> found = new HashMap<>();
         jdbc.sql("""
-                SELECT s.id, s.statement::text FROM xapi_statement_id i
-                JOIN xapi_statement s ON s.seq = i.seq AND s.stored = i.stored WHERE i.id = ANY(?)""")
+                SELECT s.id, s.statement::text""" + BY_ID + " WHERE i.id = ANY(?)")
                 .param(ids.toArray(UUID[]::new))
                 .query(rs -> {
                     found.put(rs.getObject(1, UUID.class), JSON.readTree(rs.getString(2)));
@@ -487,10 +489,7 @@ public class Statements {
 
     /** One statement by id, if it is in the client's tenant subtree; voided ones only when asked for as voided. */
     public Optional<JsonNode> get(UUID id, boolean voided, String scopePath) {
-        return jdbc.sql("""
-                        SELECT s.statement::text FROM xapi_statement_id i
-                        JOIN xapi_statement s ON s.seq = i.seq AND s.stored = i.stored
-                        WHERE i.id = ? AND s.voided = ? AND s.tenant LIKE ?""")
+        return jdbc.sql("SELECT s.statement::text" + BY_ID + " WHERE i.id = ? AND s.voided = ? AND s.tenant LIKE ?")
                 .params(id, voided, Scope.escapeLike(scopePath) + "%").query(String.class).optional()
                 .map(JSON::readTree);
     }
