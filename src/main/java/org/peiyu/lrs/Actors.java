@@ -195,7 +195,7 @@ public class Actors {
         if (unitPath == null || !scope.covers(unitPath)) {
             problems.add("unitCode", "account.error.unit");
         }
-        if (homePage == null || !StatementValidator.isIri(homePage.strip())) {
+        if (homePage == null || homePage.strip().length() > 500 || !StatementValidator.isIri(homePage.strip())) {
             problems.add("homePage", "lrs.error.homePage");
         }
         if (kind == null) {
@@ -307,7 +307,7 @@ public class Actors {
     @Transactional
     public int addMailbox(long teacherId, String address, String who) {
         String a = address == null ? "" : address.strip().toLowerCase();
-        if (!a.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+        if (a.length() > 254 || !a.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
             throw new BadInputException("mailbox", "lrs.error.mailbox");
         }
         String sha1 = sha1("mailto:" + a);

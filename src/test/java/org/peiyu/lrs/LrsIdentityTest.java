@@ -97,13 +97,34 @@ class LrsIdentityTest extends PlatformTest {
         // and new statements of that account are the teacher's as they arrive
         send(platform, actor, "课堂互动工具");
         assertThat(page(get("/my/learning"), teacher)).contains("课堂互动工具");
-        assertThat(page(get("/lrs/actors").param("matched", "true"), district)).contains("按工号");
+        assertThat(page(get("/lrs/actors").param("matched", "true"), district)).contains("按工号").contains(me.name());
 
         // a source another unit's admin cannot define, and a bad homePage, are refused by name
         String refused = mvc.perform(post("/lrs/identities").with(csrf()).with(user(district))
                 .param("unitCode", "990102").param("homePage", "not a url").param("kind", "STAFF_NO"))
                 .andReturn().getResponse().getContentAsString();
         assertThat(refused).contains("单位代码").contains("平台地址须为绝对 IRI");
+        String tooLong = mvc.perform(post("/lrs/identities").with(csrf()).with(user(district))
+                .param("unitCode", me.schoolCode()).param("homePage", "https://x.test/" + "a".repeat(500))
+                .param("kind", "STAFF_NO")).andReturn().getResponse().getContentAsString();
+        assertThat(tooLong).contains("平台地址须为绝对 IRI");
+
+        // the neighbouring district's admin can neither remove this source nor unlink the teacher: 404, unchanged
+        long source = jdbc.sql("SELECT id FROM lrs_identity_source WHERE home_page = 'https://yanxiu.test'")
+                .query(Long.class).single();
+        long actorId = jdbc.sql("SELECT id FROM lrs_actor WHERE agent_key LIKE '%yanxiu.test|" + me.staffNo()
+                + "' AND tenant = ?").param(me.path()).query(Long.class).single();
+        PeiyuUser neighbour = account("lrsneighbour");
+        assertThat(mvc.perform(post("/lrs/identities/{id}/remove", source).with(csrf()).with(user(neighbour)))
+                .andReturn().getResponse().getStatus()).isEqualTo(404);
+        assertThat(mvc.perform(post("/lrs/actors/{id}/unlink", actorId).with(csrf()).with(user(neighbour)))
+                .andReturn().getResponse().getStatus()).isEqualTo(404);
+        assertThat(mvc.perform(post("/lrs/actors/{id}/link", actorId).with(csrf()).with(user(neighbour))
+                .param("idCard", "990102199001010000")).andReturn().getResponse().getStatus()).isEqualTo(404);
+        assertThat(jdbc.sql("SELECT teacher_id FROM lrs_actor WHERE id = ?").param(actorId).query(Long.class).single())
+                .isEqualTo(teacher.teacherId());
+        assertThat(jdbc.sql("SELECT count(*) FROM lrs_identity_source WHERE id = ?").param(source)
+                .query(Integer.class).single()).isEqualTo(1);
     }
 
     /** The same staff number sent by a client of the neighbouring district stays that district's affair. */
@@ -151,6 +172,9 @@ class LrsIdentityTest extends PlatformTest {
         String bad = mvc.perform(post("/my/learning/mailboxes").with(csrf()).with(user(teacher))
                 .param("address", "not-a-mailbox")).andReturn().getResponse().getContentAsString();
         assertThat(bad).contains("邮箱").contains("请填写有效的邮箱地址");
+        String tooLong = mvc.perform(post("/my/learning/mailboxes").with(csrf()).with(user(teacher))
+                .param("address", "a".repeat(250) + "@mail.test")).andReturn().getResponse().getContentAsString();
+        assertThat(tooLong).contains("请填写有效的邮箱地址").contains("已登记 2 个邮箱");
     }
 
     @Test
@@ -176,6 +200,8 @@ class LrsIdentityTest extends PlatformTest {
                 .doesNotContain("浏览测试课程");
         assertThat(mvc.perform(get("/lrs/statements").param("verb", "not an iri").with(user(district))).andReturn()
                 .getResponse().getContentAsString()).contains("应为绝对 IRI");
+        assertThat(mvc.perform(get("/lrs/statements").param("since", "yesterday").with(user(district))).andReturn()
+                .getResponse().getStatus()).isEqualTo(400);
         long audits = jdbc.sql("SELECT count(*) FROM audit_event WHERE action = 'lrs.statement.view'")
                 .query(Long.class).single();
         assertThat(page(get("/lrs/statements/{id}", id), district)).contains("browse@peiyu.test");
@@ -188,6 +214,10 @@ class LrsIdentityTest extends PlatformTest {
                     .getStatus()).isEqualTo(404);
         }
         var neighbour = clients.create("邻区浏览", "990102", true, true, null, Scope.ALL, "test");
+        // another district's client cannot be revoked from here
+        assertThat(mvc.perform(post("/lrs/clients/{id}/revoke", neighbour.client().id()).with(csrf())
+                .with(user(district))).andReturn().getResponse().getStatus()).isEqualTo(404);
+        assertThat(clients.byKey(neighbour.client().apiKey()).orElseThrow().active()).isTrue();
         String theirs = send(neighbour, "{\"mbox\":\"mailto:neighbour@peiyu.test\"}", "邻区浏览课程");
         assertThat(mvc.perform(get("/lrs/statements/{id}", theirs).with(user(district))).andReturn().getResponse()
                 .getStatus()).isEqualTo(404);

@@ -306,4 +306,20 @@ class LrsTest extends PlatformTest {
         assertThat(noVersion.getStatus()).isEqualTo(400);
         assertThat(noVersion.getHeader("X-Experience-API-Version")).isEqualTo("2.0.0");
     }
+
+    @Test
+    void aStatementInAnotherEncodingThanUtf8IsRefusedAndNotStored() throws Exception {
+        var c = clients.create("编码平台", "990101", true, true, null, Scope.ALL, "test");
+        String id = UUID.randomUUID().toString();
+        String text = """
+                {"id":"%s","actor":{"mbox":"mailto:gbk@peiyu.test","name":"王老师"},
+                 "verb":{"id":"http://adlnet.gov/expapi/verbs/attended"},"object":{"id":"http://peiyu.test/gbk"}}"""
+                .formatted(id);
+        MockHttpServletResponse r = mvc.perform(post("/xapi/statements").header("Authorization", basic(c))
+                .header("X-Experience-API-Version", "1.0.3").contentType("application/json")
+                .content(text.getBytes(java.nio.charset.Charset.forName("GBK")))).andReturn().getResponse();
+        assertThat(r.getStatus()).isEqualTo(400);
+        assertThat(r.getContentAsString()).contains("\"path\":\"$\"");
+        assertThat(call(get("/xapi/statements").param("statementId", id), c).getStatus()).isEqualTo(404);
+    }
 }
