@@ -72,6 +72,18 @@ class Activities {
         });
     }
 
+    /** The type of an activity as stored for a tenant (for mapping rules when a statement omits it). */
+    String type(String activityId, String tenant) {
+        synchronized (cache) {
+            Known k = cache.get(tenant + '\n' + activityId);
+            if (k != null && k.until() >= System.currentTimeMillis()) {
+                return k.definition().path("type").asString(null);
+            }
+        }
+        return jdbc.sql("SELECT definition->>'type' FROM xapi_activity WHERE tenant = ? AND id = ?")
+                .params(tenant, activityId).query(String.class).optional().orElse(null);
+    }
+
     /** The latest definition stored for an activity in a tenant subtree. */
     Optional<JsonNode> definition(String activityId, String scopePath) {
         return jdbc.sql("SELECT definition::text FROM xapi_activity WHERE id = ? AND tenant LIKE ? LIMIT 1")

@@ -61,11 +61,13 @@ public class Actors {
     private final Teachers teachers;
     private final Accounts accounts;
     private final AuditLog audit;
+    private final Facts facts;
     /** Actors known to be registered, so a busy write path skips the table. */
     private final Map<String, Boolean> known = new Lru<>(CACHE_SIZE);
 
-    Actors(JdbcClient jdbc, Teachers teachers, Accounts accounts, AuditLog audit) {
+    Actors(JdbcClient jdbc, Teachers teachers, Accounts accounts, AuditLog audit, Facts facts) {
         this.jdbc = jdbc;
+        this.facts = facts;
         this.teachers = teachers;
         this.accounts = accounts;
         this.audit = audit;
@@ -152,9 +154,15 @@ public class Actors {
         }
     }
 
+    /** Sets an actor's teacher; the facts drawn from its statements move with it. */
     private void setTeacher(long actorId, Long teacherId, String by, String who) {
-        jdbc.sql("UPDATE lrs_actor SET teacher_id = ?, matched_by = ?, linked_by = ?, linked_at = now() WHERE id = ?")
-                .params(teacherId, by, who, actorId).update();
+        jdbc.sql("""
+                UPDATE lrs_actor a SET teacher_id = ?, matched_by = ?, linked_by = ?, linked_at = now()
+                FROM (SELECT id, teacher_id FROM lrs_actor WHERE id = ? FOR UPDATE) old WHERE a.id = old.id
+                RETURNING a.tenant, a.agent_key, old.teacher_id""")
+                .params(teacherId, by, who, actorId).query(rs -> {
+                    facts.reassigned(rs.getString(1), rs.getString(2), (Long) rs.getObject(3), teacherId);
+                });
     }
 
     static String sha1(String mailto) {
@@ -314,9 +322,14 @@ public class Actors {
         registerMailbox(sha1, teacherId, who);
         audit.record("lrs.mailbox.add", "teacher", teacherId, null, maskMailbox(a));
         // the actors waiting with this mailbox, in any tenant, are this teacher from now on
-        return jdbc.sql("UPDATE lrs_actor SET teacher_id = ?, matched_by = 'MAILBOX', linked_at = now() "
-                + "WHERE teacher_id IS NULL AND agent_key IN (?, ?)").params(teacherId, "Agent|mbox|mailto:" + a,
-                "Agent|sha1|" + sha1).update();
+        int[] matched = {0};
+        jdbc.sql("UPDATE lrs_actor SET teacher_id = ?, matched_by = 'MAILBOX', linked_at = now() "
+                + "WHERE teacher_id IS NULL AND agent_key IN (?, ?) RETURNING tenant, agent_key")
+                .params(teacherId, "Agent|mbox|mailto:" + a, "Agent|sha1|" + sha1).query(rs -> {
+                    facts.reassigned(rs.getString(1), rs.getString(2), null, teacherId);
+                    matched[0]++;
+                });
+        return matched[0];
     }
 
     private void registerMailbox(String sha1, long teacherId, String who) {

@@ -47,8 +47,11 @@ class LrsWeb {
     private final Statements statements;
     private final DirectoryTree tree;
     private final AuditLog audit;
+    private final Facts facts;
 
-    LrsWeb(LrsClients clients, Actors actors, Statements statements, DirectoryTree tree, AuditLog audit) {
+    LrsWeb(LrsClients clients, Actors actors, Statements statements, DirectoryTree tree, AuditLog audit,
+           Facts facts) {
+        this.facts = facts;
         this.clients = clients;
         this.actors = actors;
         this.statements = statements;
@@ -57,7 +60,7 @@ class LrsWeb {
     }
 
     /** The admin's scope; anyone else gets nothing, not even the page. */
-    private static Scope admin() {
+    static Scope admin() {
         if (ADMINS.stream().noneMatch(CurrentUser.get()::has)) {
             throw new NotFoundException();
         }
@@ -258,6 +261,8 @@ class LrsWeb {
         model.addAttribute("rows", statements.ofActors(actors.of(me.teacherId()), PAGE).stream()
                 .map(s -> row(s, locale)).toList());
         model.addAttribute("mailboxes", actors.mailboxes(me.teacherId()));
+        model.addAttribute("hours", facts.hours(me.teacherId()));
+        model.addAttribute("facts", facts.ofTeacher(me.teacherId(), PAGE));
         return "lrs/mine";
     }
 

@@ -49,13 +49,16 @@ public class Statements {
     private final TransactionTemplate tx;
     private final Activities activities;
     private final Actors actors;
+    private final Facts facts;
 
-    Statements(JdbcClient jdbc, DataSource dataSource, TransactionTemplate tx, Activities activities, Actors actors) {
+    Statements(JdbcClient jdbc, DataSource dataSource, TransactionTemplate tx, Activities activities, Actors actors,
+               Facts facts) {
         this.jdbc = jdbc;
         this.dataSource = dataSource;
         this.tx = tx;
         this.activities = activities;
         this.actors = actors;
+        this.facts = facts;
     }
 
     /** A statement ready to store, with the keys queries filter on; idGiven when the client chose its id. */
@@ -199,6 +202,7 @@ public class Statements {
             jdbc.sql("UPDATE xapi_statement SET voided = TRUE WHERE id = ANY(?) AND stored = ANY(SELECT stored FROM "
                     + "xapi_statement_id WHERE id = ANY(?))").params(voided.toArray(UUID[]::new),
                     voided.toArray(UUID[]::new)).update();
+            facts.voided(voided);
         }
         Map<String, JsonNode> definitions = new HashMap<>();
         for (Prepared p : fresh) {
@@ -210,6 +214,7 @@ public class Statements {
         if (!definitions.isEmpty()) {
             activities.learn(definitions, client.unitPath());
         }
+        facts.draw(fresh, client.unitPath());
         for (Attachments.Content c : contents) { // stored once by content, whoever sends it again
             jdbc.sql("INSERT INTO xapi_attachment (sha2, content_type, content) VALUES (?, ?, ?) "
                     + "ON CONFLICT (sha2) DO NOTHING").params(c.sha2(), c.contentType(), c.bytes()).update();
