@@ -50,6 +50,7 @@ public class Statements {
     private final Activities activities;
     private final Actors actors;
     private final Facts facts;
+    private final GroupCommit commits;
 
     Statements(JdbcClient jdbc, DataSource dataSource, TransactionTemplate tx, Activities activities, Actors actors,
                Facts facts) {
@@ -59,12 +60,17 @@ public class Statements {
         this.activities = activities;
         this.actors = actors;
         this.facts = facts;
+        this.commits = new GroupCommit(this, tx);
     }
 
     /** A statement ready to store, with the keys queries filter on; idGiven when the client chose its id. */
-    record Prepared(UUID id, ObjectNode statement, String actor, String objectAgent, String verb, String activity,
-                    UUID registration, UUID objectRef, UUID voids, String[] relatedAgents,
+    record Prepared(UUID id, Instant stored, ObjectNode statement, String actor, String objectAgent, String verb,
+                    String activity, UUID registration, UUID objectRef, UUID voids, String[] relatedAgents,
                     String[] relatedActivities, boolean idGiven) {
+    }
+
+    /** The statements of one request, prepared, with the attachment contents they need. */
+    record Job(List<Prepared> batch, List<Attachments.Content> contents, LrsClients.Client client) {
     }
 
     /**
@@ -83,13 +89,26 @@ public class Statements {
         // to the millisecond, as the statement shows it, so "since" and "until" compare like the client sees
         Instant stored = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         List<Prepared> batch = prepareAll(statements, v2, authority(client, baseUrl), stored);
-        List<Attachments.Content> contents = attachmentContents(batch, signed, parts);
+        Job job = new Job(batch, attachmentContents(batch, signed, parts), client);
+        return batch.size() <= GroupCommit.SMALL ? commits.submit(job) : storeAlone(job);
+    }
+
+    /** One request's statements in a transaction of their own: all of them stored, or none. */
+    List<UUID> storeAlone(Job job) {
         try {
-            return tx.execute(status -> storeOnce(batch, contents, client, stored));
+            return tx.execute(status -> ids(write(List.of(job)).get(0)));
         } catch (DuplicateKeyException e) {
             // a client sent the same id at the same moment on another connection: look again, now it is stored
-            return tx.execute(status -> storeOnce(batch, contents, client, stored));
+            return tx.execute(status -> ids(write(List.of(job)).get(0)));
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<UUID> ids(Object result) {
+        if (result instanceof RuntimeException e) {
+            throw e;
+        }
+        return (List<UUID>) result;
     }
 
     private static boolean hasSignature(JsonNode s) {
@@ -165,15 +184,78 @@ public class Statements {
             }
             copy.put("timestamp", copy.has("timestamp") ? Timestamps.format(Timestamps.parse(
                     copy.get("timestamp").asString())) : storedText);
-            batch.add(prepare(id, copy, given));
+            batch.add(prepare(id, stored, copy, given));
         }
         return batch;
     }
 
-    /** One attempt in one transaction: all of the batch is stored, or none. */
-    private List<UUID> storeOnce(List<Prepared> batch, List<Attachments.Content> contents, LrsClients.Client client,
-                                 Instant stored) {
-        // ids the client chose may be stored already: the same statement again is fine, another one is a conflict
+    /**
+     * Writes requests' statements in the current transaction. Each request is checked first (ids already stored,
+     * voiding rules); one that fails gets its error and is left out, and nothing of it is written. The rest are
+     * written together, a round trip per step for all of them. Returns, per job, its ids or its error.
+     */
+    List<Object> write(List<Job> jobs) {
+        List<Prepared> all = jobs.size() == 1 ? jobs.get(0).batch()
+                : jobs.stream().flatMap(j -> j.batch().stream()).toList();
+        List<Object> results = new ArrayList<>(jobs.size());
+        Map<LrsClients.Client, List<Prepared>> byClient = new java.util.LinkedHashMap<>();
+        Map<String, Attachments.Content> contents = new java.util.TreeMap<>();
+        List<UUID> voided = new ArrayList<>();
+        for (Job job : jobs) {
+            try {
+                List<Prepared> fresh = fresh(job.batch(), all);
+                byClient.computeIfAbsent(job.client(), c -> new ArrayList<>()).addAll(fresh);
+                fresh.stream().map(Prepared::voids).filter(Objects::nonNull).forEach(voided::add);
+                job.contents().forEach(c -> contents.put(c.sha2(), c));
+                results.add(job.batch().stream().map(Prepared::id).toList());
+            } catch (XapiException e) {
+                results.add(e);
+            }
+        }
+        Map<UUID, String[]> refs = refTargets(byClient.values().stream().flatMap(List::stream).toList(), all);
+        for (var e : byClient.entrySet()) {
+            LrsClients.Client client = e.getKey();
+            List<Prepared> fresh = e.getValue();
+            Map<String, String> agents = new HashMap<>();
+            for (Prepared p : fresh) {
+                if (p.actor() != null) {
+                    agents.putIfAbsent(p.actor(), p.statement().path("actor").path("name").asString(null));
+                }
+            }
+            Map<String, String> unknown = actors.unknown(agents, client.unitPath());
+            Map<Long, String> created = insert(fresh, client, refs, unknown);
+            actors.registered(unknown, created, client.unitPath());
+            Map<String, JsonNode> definitions = new HashMap<>();
+            for (Prepared p : fresh) {
+                JsonNode o = p.statement().path("object");
+                if (p.activity() != null && o.has("definition")) {
+                    definitions.merge(p.activity(), o.get("definition"), Statements::merge);
+                }
+            }
+            if (!definitions.isEmpty()) {
+                activities.learn(definitions, client.unitPath());
+            }
+        }
+        // facts before voiding: a statement voided in the same batch has its fact withdrawn at once
+        byClient.forEach((client, fresh) -> facts.draw(fresh, client.unitPath()));
+        if (!voided.isEmpty()) {
+            jdbc.sql("UPDATE xapi_statement SET voided = TRUE WHERE id = ANY(?) AND stored = ANY(SELECT stored FROM "
+                    + "xapi_statement_id WHERE id = ANY(?))").params(voided.toArray(UUID[]::new),
+                    voided.toArray(UUID[]::new)).update();
+            facts.voided(voided);
+        }
+        for (Attachments.Content c : contents.values()) { // stored once by content, whoever sends it again
+            jdbc.sql("INSERT INTO xapi_attachment (sha2, content_type, content) VALUES (?, ?, ?) "
+                    + "ON CONFLICT (sha2) DO NOTHING").params(c.sha2(), c.contentType(), c.bytes()).update();
+        }
+        return results;
+    }
+
+    /**
+     * The statements of a request not stored yet. Ids the client chose may be stored already: the same statement
+     * again is fine, another one is a conflict; a voiding statement may not void a voiding one.
+     */
+    private List<Prepared> fresh(List<Prepared> batch, List<Prepared> all) {
         List<UUID> given = batch.stream().filter(Prepared::idGiven).map(Prepared::id).toList();
         Map<UUID, JsonNode> existing = given.isEmpty() ? Map.of() : existing(given);
         List<Prepared> fresh = new ArrayList<>(batch.size());
@@ -187,39 +269,9 @@ public class Statements {
         }
         List<UUID> voided = fresh.stream().map(Prepared::voids).filter(Objects::nonNull).toList();
         if (!voided.isEmpty()) {
-            checkVoidable(voided, batch);
+            checkVoidable(voided, all);
         }
-        Map<String, String> agents = new HashMap<>();
-        for (Prepared p : fresh) {
-            if (p.actor() != null) {
-                agents.putIfAbsent(p.actor(), p.statement().path("actor").path("name").asString(null));
-            }
-        }
-        Map<String, String> unknown = actors.unknown(agents, client.unitPath());
-        Map<Long, String> created = insert(fresh, client, refTargets(fresh, batch), stored, unknown);
-        actors.registered(unknown, created, client.unitPath());
-        if (!voided.isEmpty()) {
-            jdbc.sql("UPDATE xapi_statement SET voided = TRUE WHERE id = ANY(?) AND stored = ANY(SELECT stored FROM "
-                    + "xapi_statement_id WHERE id = ANY(?))").params(voided.toArray(UUID[]::new),
-                    voided.toArray(UUID[]::new)).update();
-            facts.voided(voided);
-        }
-        Map<String, JsonNode> definitions = new HashMap<>();
-        for (Prepared p : fresh) {
-            JsonNode o = p.statement().path("object");
-            if (p.activity() != null && o.has("definition")) {
-                definitions.merge(p.activity(), o.get("definition"), Statements::merge);
-            }
-        }
-        if (!definitions.isEmpty()) {
-            activities.learn(definitions, client.unitPath());
-        }
-        facts.draw(fresh, client.unitPath());
-        for (Attachments.Content c : contents) { // stored once by content, whoever sends it again
-            jdbc.sql("INSERT INTO xapi_attachment (sha2, content_type, content) VALUES (?, ?, ?) "
-                    + "ON CONFLICT (sha2) DO NOTHING").params(c.sha2(), c.contentType(), c.bytes()).update();
-        }
-        return batch.stream().map(Prepared::id).toList();
+        return fresh;
     }
 
     /** Statements by id: the id table finds the partition (stored) and the row (seq); "i" and "s" in queries. */
@@ -324,7 +376,7 @@ public class Statements {
      * copy), the statements themselves with COPY, the fastest way into PostgreSQL.
      */
     private Map<Long, String> insert(List<Prepared> rows, LrsClients.Client client, Map<UUID, String[]> refs,
-                                     Instant stored, Map<String, String> unknownActors) {
+                                     Map<String, String> unknownActors) {
         Map<Long, String> createdActors = new HashMap<>();
         if (rows.isEmpty()) {
             return createdActors;
@@ -332,9 +384,10 @@ public class Statements {
         Map<UUID, Long> seqs = new HashMap<>();
         String ids = """
                 INSERT INTO xapi_statement_id (id, stored, seq)
-                SELECT id, CAST(? AS timestamptz), nextval('xapi_statement_seq')
-                FROM unnest(?::uuid[]) WITH ORDINALITY AS t(id, n) ORDER BY n RETURNING id, seq""";
-        Object[] idParams = {stored.toString(), rows.stream().map(Prepared::id).toArray(UUID[]::new)};
+                SELECT id, stored::timestamptz, nextval('xapi_statement_seq')
+                FROM unnest(?::uuid[], ?::text[]) WITH ORDINALITY AS t(id, stored, n) ORDER BY n RETURNING id, seq""";
+        Object[] idParams = {rows.stream().map(Prepared::id).toArray(UUID[]::new),
+                rows.stream().map(p -> p.stored().toString()).toArray(String[]::new)};
         if (unknownActors.isEmpty()) {
             jdbc.sql(ids).params(idParams).query(rs -> {
                 seqs.put(rs.getObject(1, UUID.class), rs.getLong(2));
@@ -353,10 +406,9 @@ public class Statements {
                     });
         }
         StringBuilder copy = new StringBuilder(rows.size() * 1600);
-        String ts = stored.toString();
         for (Prepared p : rows) {
             String[] ref = p.objectRef() == null ? null : refs.get(p.objectRef());
-            PgCopy.row(copy, seqs.get(p.id()), p.id(), ts, client.unitPath(), client.id(), p.actor(),
+            PgCopy.row(copy, seqs.get(p.id()), p.id(), p.stored().toString(), client.unitPath(), client.id(), p.actor(),
                     p.objectAgent(), p.verb(), p.activity(), p.registration(), p.objectRef(),
                     ref == null ? null : ref[0], ref == null ? null : ref[1], ref == null ? null : ref[2],
                     ref == null ? null : ref[3], ref == null ? null : ref[4], p.voids(),
@@ -403,7 +455,7 @@ public class Statements {
 
     // ---- keys ------------------------------------------------------------------------------------------------
 
-    static Prepared prepare(UUID id, ObjectNode s, boolean idGiven) {
+    static Prepared prepare(UUID id, Instant stored, ObjectNode s, boolean idGiven) {
         JsonNode object = s.path("object");
         String objectType = object.path("objectType").asString("Activity");
         String verb = s.path("verb").path("id").asString();
@@ -412,7 +464,7 @@ public class Statements {
         related(s, agents, activities);
         UUID ref = objectType.equals("StatementRef") ? UUID.fromString(object.path("id").asString()) : null;
         JsonNode reg = s.path("context").path("registration");
-        return new Prepared(id, s, agentKey(s.path("actor")),
+        return new Prepared(id, stored, s, agentKey(s.path("actor")),
                 objectType.equals("Agent") || objectType.equals("Group") ? agentKey(object) : null, verb,
                 objectType.equals("Activity") ? object.path("id").asString() : null,
                 reg.isString() ? UUID.fromString(reg.asString()) : null, ref,

@@ -53,7 +53,12 @@ public final class Benchmarks {
                         "--peiyu.embedded-db.clean=" + !Boolean.getBoolean("bench.reuse"),
                         "--peiyu.pii.key=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
                         "--spring.main.banner-mode=off", "--logging.level.root=WARN",
-                        "--springdoc.api-docs.enabled=false");
+                        "--springdoc.api-docs.enabled=false",
+                        // sized as a server on this machine would be (24 GiB): a quarter of the memory for shared
+                        // buffers, checkpoints far enough apart that large indexes are not rewritten page by page
+                        "--peiyu.embedded-db.server.shared_buffers=4GB",
+                        "--peiyu.embedded-db.server.max_wal_size=16GB",
+                        "--peiyu.embedded-db.server.checkpoint_timeout=30min");
         try {
             if (which.equals("directory")) {
                 run(ctx, size);

@@ -117,6 +117,12 @@ public final class LrsBenchmark {
         return (int) Math.min(n - 1, Math.floor(Math.pow(n, random.nextDouble())) - 1);
     }
 
+    /** A quarter of the activities are courses, a quarter sessions (completed or attended, they earn hours). */
+    private static String type(int activity) {
+        return activity % 4 == 0 ? Profile.IRI + "/activity-types/course" : activity % 4 == 1
+                ? Profile.IRI + "/activity-types/training-session" : "http://adlnet.gov/expapi/activities/lesson";
+    }
+
     /** A statement of about 1 KB, as courseware sends. */
     private String statement(UUID id) {
         int teacher = random.nextInt(TEACHERS);
@@ -134,7 +140,7 @@ public final class LrsBenchmark {
                 .append("\"object\":{\"objectType\":\"Activity\",\"id\":\"").append(activity(a))
                 .append("\",\"definition\":{\"name\":{\"zh-CN\":\"数字化教学资源 ").append(a)
                 .append("\"},\"description\":{\"zh-CN\":\"课堂教学中使用数字资源的微课与练习，第 ").append(a)
-                .append(" 号\"},\"type\":\"http://adlnet.gov/expapi/activities/lesson\"}},");
+                .append(" 号\"},\"type\":\"").append(type(a)).append("\"}},");
         if (v == 4 || v == 8 || v == 9 || v == 2) {
             s.append("\"result\":{\"score\":{\"scaled\":").append(random.nextInt(101) / 100.0)
                     .append(",\"raw\":").append(random.nextInt(101)).append(",\"min\":0,\"max\":100},")
@@ -149,7 +155,11 @@ public final class LrsBenchmark {
                 .append("\"id\":\"https://peiyu.example/activities/course/").append(a / 50).append("\"}],")
                 .append("\"grouping\":[{\"id\":\"https://peiyu.example/activities/programme/").append(a / 2000)
                 .append("\"}],\"category\":[{\"id\":\"https://peiyu.example/xapi/profile\"}]},")
-                .append("\"extensions\":{\"https://peiyu.example/xapi/ext/school\":\"3990101").append(teacher % 1000)
+                .append("\"extensions\":{");
+        if (v == 2 || v == 3) { // completing a course, attending a session: hours, as the profile says
+            s.append("\"").append(Profile.IRI).append("/extensions/hours\":").append(1 + random.nextInt(6)).append(",");
+        }
+        s.append("\"https://peiyu.example/xapi/ext/school\":\"3990101").append(teacher % 1000)
                 .append("\",\"https://peiyu.example/xapi/ext/subject\":\"数学\"}},")
                 .append("\"timestamp\":\"").append(Instant.now().truncatedTo(ChronoUnit.MILLIS)).append("\"}");
         return s.toString();
@@ -185,7 +195,7 @@ public final class LrsBenchmark {
                 s.put("stored", Timestamps.format(stored));
                 s.set("authority", authority);
                 s.put("version", "1.0.0");
-                Statements.Prepared p = Statements.prepare(id, s, false);
+                Statements.Prepared p = Statements.prepare(id, stored, s, false);
                 String ts = stored.toString();
                 PgCopy.row(ids, id, ts, seq);
                 PgCopy.row(rows, seq, id, ts, client.unitPath(), client.id(), p.actor(), null, p.verb(),

@@ -12,6 +12,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.peiyu.PlatformTest;
 import org.peiyu.account.Accounts;
@@ -27,8 +29,9 @@ import org.peiyu.platform.security.Scope;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockHttpServletResponse;
-import org.springframework.test.context.event.ApplicationEvents;
-import org.springframework.test.context.event.RecordApplicationEvents;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.PayloadApplicationEvent;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import tools.jackson.databind.JsonNode;
 
@@ -37,7 +40,6 @@ import tools.jackson.databind.JsonNode;
  * category and level, resource use, indicator evidence) published as events; voiding, linking and unlinking move
  * facts; admins' rules refine the platform's and a re-run draws stored statements again.
  */
-@RecordApplicationEvents
 class LrsMappingTest extends PlatformTest {
 
     private static final String P = Profile.IRI;
@@ -57,7 +59,21 @@ class LrsMappingTest extends PlatformTest {
     @Autowired
     JdbcClient jdbc;
     @Autowired
-    ApplicationEvents events;
+    ConfigurableApplicationContext context;
+
+    /** The events as the ledger and the portrait receive them, from whichever thread publishes them. */
+    private final List<Object> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final ApplicationListener<PayloadApplicationEvent<?>> listener = e -> events.add(e.getPayload());
+
+    @BeforeEach
+    void listen() {
+        context.addApplicationListener(listener);
+    }
+
+    @AfterEach
+    void stopListening() {
+        context.removeApplicationListener(listener);
+    }
 
     private MockHttpServletResponse send(LrsClients.Created c, String json) throws Exception {
         return mvc.perform(post("/xapi/statements").header("Authorization", "Basic " + Base64.getEncoder()
@@ -84,11 +100,13 @@ class LrsMappingTest extends PlatformTest {
     }
 
     private List<LearningFact> recorded() {
-        return events.stream(LearningFactsRecorded.class).flatMap(e -> e.facts().stream()).toList();
+        return events.stream().filter(e -> e instanceof LearningFactsRecorded)
+                .flatMap(e -> ((LearningFactsRecorded) e).facts().stream()).toList();
     }
 
     private List<LearningFact> withdrawn() {
-        return events.stream(LearningFactsWithdrawn.class).flatMap(e -> e.facts().stream()).toList();
+        return events.stream().filter(e -> e instanceof LearningFactsWithdrawn)
+                .flatMap(e -> ((LearningFactsWithdrawn) e).facts().stream()).toList();
     }
 
     private List<LearningFact> current(UUID statement) {

@@ -3,6 +3,7 @@ package org.peiyu.platform.db;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -31,8 +32,13 @@ class EmbeddedDatabaseConfig {
     DataSource dataSource(@Value("${peiyu.embedded-db.data-dir}") String dataDir,
                           @Value("${peiyu.embedded-db.clean:false}") boolean clean,
                           @Value("${peiyu.embedded-db.pool-size:10}") int poolSize,
-                          @Value("${spring.datasource.hikari.connection-init-sql:}") String initSql) {
-        EmbeddedPostgres pg = start(new File(dataDir).getAbsoluteFile(), clean);
+                          @Value("${spring.datasource.hikari.connection-init-sql:}") String initSql,
+                          org.springframework.core.env.Environment env) {
+        // further server settings, e.g. --peiyu.embedded-db.server.shared_buffers=4GB (the benchmarks use these)
+        Map<String, String> settings = org.springframework.boot.context.properties.bind.Binder.get(env)
+                .bind("peiyu.embedded-db.server", org.springframework.boot.context.properties.bind.Bindable
+                        .mapOf(String.class, String.class)).orElse(Map.of());
+        EmbeddedPostgres pg = start(new File(dataDir).getAbsoluteFile(), clean, settings);
         HikariDataSource ds = new HikariDataSource();
         ds.setJdbcUrl(pg.getJdbcUrl("postgres", "postgres") + "&reWriteBatchedInserts=true");
         ds.setUsername("postgres");
@@ -42,7 +48,7 @@ class EmbeddedDatabaseConfig {
         return ds;
     }
 
-    private static synchronized EmbeddedPostgres start(File dataDir, boolean clean) {
+    private static synchronized EmbeddedPostgres start(File dataDir, boolean clean, Map<String, String> settings) {
         if (server == null) {
             try {
                 if (clean) { // (the library's own "clean" flag only deletes on close, which a crash skips)
@@ -50,7 +56,7 @@ class EmbeddedDatabaseConfig {
                 }
                 boolean fresh = clean || !new File(dataDir, "PG_VERSION").exists();
                 dataDir.getParentFile().mkdirs();
-                server = EmbeddedPostgres.builder()
+                EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                         .setDataDirectory(dataDir)
                         .setCleanDataDirectory(clean)
                         .setServerConfig("shared_buffers", "256MB")
@@ -59,8 +65,9 @@ class EmbeddedDatabaseConfig {
                         // the library starts the server with -F (no fsync); what is acknowledged must survive a crash
                         .setServerConfig("fsync", "on")
                         .setLocaleConfig("encoding", "UTF8")
-                        .setLocaleConfig("locale", "C")
-                        .start();
+                        .setLocaleConfig("locale", "C");
+                settings.forEach(builder::setServerConfig);
+                server = builder.start();
                 log.info("Embedded PostgreSQL on port {} with data in {}{}", server.getPort(), dataDir,
                         fresh ? " (new)" : "");
             } catch (IOException e) {
