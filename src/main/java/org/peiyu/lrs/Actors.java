@@ -346,6 +346,19 @@ public class Actors {
                 .single();
     }
 
+    /**
+     * The agents (key, name) statements under a tenant subtree name that are the same person as this one: those
+     * linked to the same teacher, or only this agent while it is nobody's.
+     */
+    List<String[]> samePerson(String agentKey, String scopePath) {
+        String under = Scope.escapeLike(scopePath) + "%";
+        return jdbc.sql("""
+                SELECT DISTINCT o.agent_key, o.name FROM lrs_actor a JOIN lrs_actor o ON o.teacher_id = a.teacher_id
+                WHERE a.agent_key = ? AND a.tenant LIKE ? AND o.tenant LIKE ? ORDER BY o.agent_key""")
+                .params(agentKey, under, under).query((rs, n) -> new String[] {rs.getString(1), rs.getString(2)})
+                .list();
+    }
+
     /** The (tenant, agent key) pairs that are this teacher, for reading their statements. */
     public List<String[]> of(long teacherId) {
         return jdbc.sql("SELECT tenant, agent_key FROM lrs_actor WHERE teacher_id = ?").param(teacherId)

@@ -43,8 +43,10 @@ class XapiController {
     private final Statements statements;
     private final Documents documents;
     private final MessageSource messages;
+    private final Actors actors;
 
-    XapiController(Statements statements, Documents documents, MessageSource messages) {
+    XapiController(Statements statements, Documents documents, MessageSource messages, Actors actors) {
+        this.actors = actors;
         this.statements = statements;
         this.documents = documents;
         this.messages = messages;
@@ -318,12 +320,43 @@ class XapiController {
         }
         ObjectNode person = Statements.JSON.createObjectNode();
         person.put("objectType", "Person");
-        for (String f : new String[] {"name", "mbox", "mbox_sha1sum", "openid", "account"}) {
-            if (agent.has(f)) {
-                person.putArray(f).add(agent.get(f));
+        add(person, agent);
+        // the other agents known to be this person: linked to the same teacher, in the client's subtree
+        String key = Statements.agentKey(agent);
+        for (String[] same : actors.samePerson(key, client(request).unitPath())) {
+            String[] k = same[0].split("\\|", 4);
+            ObjectNode other = Statements.JSON.createObjectNode();
+            if (same[1] != null) {
+                other.put("name", same[1]);
             }
+            switch (k[1]) {
+                case "mbox" -> other.put("mbox", k[2]);
+                case "sha1" -> other.put("mbox_sha1sum", k[2]);
+                case "openid" -> other.put("openid", k[2]);
+                case "account" -> other.putObject("account").put("homePage", k[2]).put("name", k[3]);
+                default -> {
+                }
+            }
+            add(person, other);
         }
         return json(HttpStatus.OK, person);
+    }
+
+    /** Adds an agent's name and identifiers to a Person object, each value once. */
+    private static void add(ObjectNode person, JsonNode agent) {
+        for (String f : new String[] {"name", "mbox", "mbox_sha1sum", "openid", "account"}) {
+            if (agent.has(f)) {
+                tools.jackson.databind.node.ArrayNode values = person.has(f) ? (tools.jackson.databind.node.ArrayNode)
+                        person.get(f) : person.putArray(f);
+                boolean known = false;
+                for (JsonNode v : values) {
+                    known |= v.equals(agent.get(f));
+                }
+                if (!known) {
+                    values.add(agent.get(f));
+                }
+            }
+        }
     }
 
     // ---- plumbing --------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Learners in statements become teachers: by an identity source for a platform's accounts, by a mailbox a teacher
@@ -139,6 +140,7 @@ class LrsIdentityTest extends PlatformTest {
         PeiyuUser teacher = account("teacher");
         PeiyuUser district = account("district");
         String idCard = teachers.reveal(teacher.teacherId(), Scope.ALL).idCard();
+        int mailboxes = actors.mailboxes(teacher.teacherId()); // other tests may have registered some
         var platform = clients.create("慕课平台", "990101", true, true, null, Scope.ALL, "test");
         send(platform, "{\"mbox\":\"mailto:wang.laoshi@mooc.test\"}", "人工智能通识");
         long waiting = actorId("wang.laoshi@mooc.test");
@@ -150,7 +152,8 @@ class LrsIdentityTest extends PlatformTest {
         assertThat(refused).contains("找不到这个身份证号的教师");
         assertThat(mvc.perform(post("/lrs/actors/{id}/link", waiting).with(csrf()).with(user(district))
                 .param("idCard", idCard)).andReturn().getResponse().getStatus()).isEqualTo(302);
-        assertThat(page(get("/my/learning"), teacher)).contains("人工智能通识").contains("已登记 1 个邮箱");
+        assertThat(page(get("/my/learning"), teacher)).contains("人工智能通识")
+                .contains("已登记 " + (mailboxes + 1) + " 个邮箱");
         assertThat(jdbc.sql("SELECT count(*) FROM lrs_mailbox WHERE sha1 = ?")
                 .param(Actors.sha1("mailto:wang.laoshi@mooc.test")).query(Integer.class).single()).isEqualTo(1);
 
@@ -163,7 +166,7 @@ class LrsIdentityTest extends PlatformTest {
         send(platform, "{\"mbox\":\"mailto:teacher.home@mail.test\"}", "家校沟通");
         assertThat(mvc.perform(post("/my/learning/mailboxes").with(csrf()).with(user(teacher))
                 .param("address", "Teacher.Home@mail.test")).andReturn().getResponse().getStatus()).isEqualTo(302);
-        assertThat(page(get("/my/learning"), teacher)).contains("家校沟通").contains("已登记 2 个邮箱");
+        assertThat(page(get("/my/learning"), teacher)).contains("家校沟通").contains("已登记 " + (mailboxes + 2) + " 个邮箱");
         // a mailbox is one teacher's: someone else cannot claim it
         long colleague = jdbc.sql("SELECT id FROM teacher WHERE id <> ? ORDER BY id LIMIT 1")
                 .param(teacher.teacherId()).query(Long.class).single();
@@ -174,7 +177,7 @@ class LrsIdentityTest extends PlatformTest {
         assertThat(bad).contains("邮箱").contains("请填写有效的邮箱地址");
         String tooLong = mvc.perform(post("/my/learning/mailboxes").with(csrf()).with(user(teacher))
                 .param("address", "a".repeat(250) + "@mail.test")).andReturn().getResponse().getContentAsString();
-        assertThat(tooLong).contains("请填写有效的邮箱地址").contains("已登记 2 个邮箱");
+        assertThat(tooLong).contains("请填写有效的邮箱地址").contains("已登记 " + (mailboxes + 2) + " 个邮箱");
     }
 
     @Test
@@ -221,5 +224,43 @@ class LrsIdentityTest extends PlatformTest {
         String theirs = send(neighbour, "{\"mbox\":\"mailto:neighbour@peiyu.test\"}", "邻区浏览课程");
         assertThat(mvc.perform(get("/lrs/statements/{id}", theirs).with(user(district))).andReturn().getResponse()
                 .getStatus()).isEqualTo(404);
+    }
+
+    @Test
+    void thePersonOfAnAgentGathersEveryAgentLinkedToTheSameTeacherInTheClientsSubtree() throws Exception {
+        PeiyuUser teacher = account("teacher");
+        TeacherDetail me = teachers.get(teacher.teacherId(), Scope.ALL);
+        var platform = clients.create("个人平台", me.schoolCode(), true, true, null, Scope.ALL, "test");
+        String mbox = "{\"name\":\"王老师\",\"mbox\":\"mailto:person.a@school.test\"}";
+        String account = "{\"name\":\"wang\",\"account\":{\"homePage\":\"https://person.test\",\"name\":\"p-77\"}}";
+        send(platform, mbox, "个人-1");
+        send(platform, account, "个人-2");
+        String idCard = teachers.reveal(teacher.teacherId(), Scope.ALL).idCard();
+        JsonNode alone = person(platform, mbox);
+        assertThat(alone.path("mbox")).hasSize(1);
+        assertThat(alone.has("account")).isFalse();
+
+        actors.link(actorId("person.a@school.test"), idCard, Scope.ALL, "admin");
+        actors.link(actorId("person.test|p-77"), idCard, Scope.ALL, "admin");
+        JsonNode person = person(platform, mbox);
+        assertThat(person.path("objectType").asString()).isEqualTo("Person");
+        assertThat(person.path("mbox").valueStream().map(JsonNode::asString).toList())
+                .containsExactly("mailto:person.a@school.test");
+        assertThat(person.path("account").get(0).path("name").asString()).isEqualTo("p-77");
+        assertThat(person.path("name").valueStream().map(JsonNode::asString).toList())
+                .containsExactlyInAnyOrder("王老师", "wang");
+        // a client elsewhere learns nothing it did not send
+        var elsewhere = clients.create("别处平台", "990102", true, true, null, Scope.ALL, "test");
+        JsonNode there = person(elsewhere, mbox);
+        assertThat(there.has("account")).isFalse();
+    }
+
+    private JsonNode person(LrsClients.Created c, String agent) throws Exception {
+        MockHttpServletResponse r = mvc.perform(get("/xapi/agents").param("agent", agent).header("Authorization",
+                        "Basic " + Base64.getEncoder().encodeToString((c.client().apiKey() + ":" + c.secret())
+                                .getBytes(StandardCharsets.UTF_8))).header("X-Experience-API-Version", "2.0.0"))
+                .andReturn().getResponse();
+        assertThat(r.getStatus()).as(r.getContentAsString()).isEqualTo(200);
+        return Statements.JSON.readTree(r.getContentAsString());
     }
 }

@@ -322,4 +322,95 @@ class LrsTest extends PlatformTest {
         assertThat(r.getContentAsString()).contains("\"path\":\"$\"");
         assertThat(call(get("/xapi/statements").param("statementId", id), c).getStatus()).isEqualTo(404);
     }
+
+    @Test
+    void smallRequestsCommittedTogetherEachGetTheirOwnAnswer() throws Exception {
+        var c = clients.create("并发平台", "990101", true, true, null, Scope.ALL, "test");
+        String stored = UUID.randomUUID().toString();
+        String original = "{\"id\":\"" + stored + "\"," + statement("g@school.cn", "completed", "g").substring(1);
+        assertThat(call(post("/xapi/statements").content(original), c).getStatus()).isEqualTo(200);
+        String voiding = UUID.randomUUID().toString();
+        assertThat(call(post("/xapi/statements").content("""
+                {"id":"%s","actor":{"mbox":"mailto:g@school.cn"},"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},
+                 "object":{"objectType":"StatementRef","id":"%s"}}""".formatted(voiding, stored)), c).getStatus())
+                .isEqualTo(200);
+
+        // many small requests at once: fresh ones, the same statement again, a conflicting one, a bad voiding
+        List<String> fresh = new ArrayList<>();
+        List<java.util.concurrent.Callable<Integer>> requests = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String id = UUID.randomUUID().toString();
+            String body = switch (i % 8) {
+                case 1 -> original;
+                case 2 -> original.replace("completed", "attempted");
+                case 3 -> "[" + statement("g@school.cn", "experienced", "x" + i).replace("{\"actor", "{\"id\":\""
+                        + id + "\",\"actor") + ",{\"actor\":{\"mbox\":\"mailto:g@school.cn\"},\"verb\":{\"id\":"
+                        + "\"http://adlnet.gov/expapi/verbs/voided\"},\"object\":{\"objectType\":\"StatementRef\","
+                        + "\"id\":\"" + voiding + "\"}}]";
+                default -> {
+                    fresh.add(id);
+                    yield "{\"id\":\"" + id + "\"," + statement("g@school.cn", "experienced", "f" + i).substring(1);
+                }
+            };
+            int kind = i % 8;
+            requests.add(() -> {
+                int status = call(post("/xapi/statements").content(body), c).getStatus();
+                assertThat(status).as("request kind %d", kind).isEqualTo(kind == 2 ? 409 : kind == 3 ? 400 : 200);
+                return status;
+            });
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            for (var f : pool.invokeAll(requests)) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        // every fresh statement once, the conflicting and the refused batches not at all
+        assertThat(jdbc.sql("SELECT count(*) FROM xapi_statement_id WHERE id::text = ANY(?)")
+                .param(fresh.toArray(String[]::new)).query(Long.class).single()).isEqualTo(fresh.size());
+        assertThat(jdbc.sql("SELECT count(*) FROM xapi_statement WHERE tenant = ? AND client_id = ? AND verb LIKE "
+                + "'%experienced'").params(c.client().unitPath(), c.client().id()).query(Long.class).single())
+                .isEqualTo(fresh.size());
+        assertThat(jdbc.sql("SELECT count(*) FROM xapi_statement WHERE client_id = ? AND verb LIKE '%attempted'")
+                .param(c.client().id()).query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void documentIdsSinceATimeAreOnlyThoseChangedAfterIt() throws Exception {
+        var c = clients.create("文档时间平台", "990101", true, true, null, Scope.ALL, "test");
+        String agent = "{\"mbox\":\"mailto:since@school.cn\"}";
+        String activity = "http://peiyu.test/since";
+        assertThat(call(put("/xapi/activities/state").param("activityId", activity).param("agent", agent)
+                .param("stateId", "old").content("{}"), c).getStatus()).isEqualTo(204);
+        assertThat(call(put("/xapi/activities/profile").param("activityId", activity).param("profileId", "old")
+                .header("If-None-Match", "*").content("{}"), c).getStatus()).isEqualTo(204);
+        assertThat(call(put("/xapi/agents/profile").param("agent", agent).param("profileId", "old")
+                .header("If-None-Match", "*").content("{}"), c)
+                .getStatus()).isEqualTo(204);
+        Thread.sleep(20);
+        String since = java.time.Instant.now().toString();
+        Thread.sleep(20);
+        call(put("/xapi/activities/state").param("activityId", activity).param("agent", agent).param("stateId", "new")
+                .content("{}"), c);
+        call(put("/xapi/activities/profile").param("activityId", activity).param("profileId", "new")
+                .header("If-None-Match", "*").content("{}"), c);
+        call(put("/xapi/agents/profile").param("agent", agent).param("profileId", "new").header("If-None-Match", "*")
+                .content("{}"), c);
+
+        assertThat(json(call(get("/xapi/activities/state").param("activityId", activity).param("agent", agent), c))
+                .valueStream().map(JsonNode::asString).toList()).containsExactlyInAnyOrder("old", "new");
+        assertThat(json(call(get("/xapi/activities/state").param("activityId", activity).param("agent", agent)
+                .param("since", since), c)).valueStream().map(JsonNode::asString).toList()).containsExactly("new");
+        assertThat(json(call(get("/xapi/activities/profile").param("activityId", activity).param("since", since), c))
+                .valueStream().map(JsonNode::asString).toList()).containsExactly("new");
+        assertThat(json(call(get("/xapi/agents/profile").param("agent", agent).param("since", since), c))
+                .valueStream().map(JsonNode::asString).toList()).containsExactly("new");
+        // a since that is not a timestamp is named
+        MockHttpServletResponse bad = call(get("/xapi/agents/profile").param("agent", agent).param("since", "yesterday"),
+                c);
+        assertThat(bad.getStatus()).isEqualTo(400);
+        assertThat(bad.getContentAsString()).contains("since");
+    }
 }
