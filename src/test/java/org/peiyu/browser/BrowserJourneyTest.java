@@ -208,4 +208,57 @@ class BrowserJourneyTest extends PlatformTest {
         browser.get(url("/teachers?lang=zh_CN"));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("教师");
     }
+
+    @Test
+    void aDistrictAdminMapsAPlatformsVerbToHoursAndATeacherSeesThem() throws Exception {
+        signIn("district");
+        browser.get(url("/lrs/rules"));
+        browser.findElement(By.id("new-rule")).click();
+        var form = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("rule")));
+        form.findElement(By.name("unitCode")).sendKeys("990101");
+        form.findElement(By.name("position")).clear();
+        form.findElement(By.name("position")).sendKeys("1");
+        form.findElement(By.name("verb")).sendKeys("https://browser.test/verbs/watched");
+        new org.openqa.selenium.support.ui.Select(form.findElement(By.name("hoursFrom"))).selectByValue("FIXED");
+        form.findElement(By.name("hours")).sendKeys("1.5");
+        new org.openqa.selenium.support.ui.Select(form.findElement(By.name("category"))).selectByValue("SELF_STUDY");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"), "规则已保存"));
+        assertThat(browser.findElement(By.id("rules")).getText()).contains("https://browser.test/verbs/watched")
+                .contains("每条 1.5 学时").contains("自主研修");
+
+        // a platform in the district reports a teacher watching; the teacher finds the hours on their page
+        var me = teachers.get(account("teacher").teacherId(), org.peiyu.platform.security.Scope.ALL);
+        var platform = clients.create("浏览器直播平台", me.schoolCode(), false, true, null,
+                org.peiyu.platform.security.Scope.ALL, "test");
+        actors.addMailbox(me.id(), "browser.watcher@school.test", "test");
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(url("/xapi/statements")))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        (platform.client().apiKey() + ":" + platform.secret()).getBytes()))
+                .header("X-Experience-API-Version", "2.0.0").header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("""
+                        {"actor":{"mbox":"mailto:browser.watcher@school.test"},
+                         "verb":{"id":"https://browser.test/verbs/watched"},
+                         "object":{"id":"https://browser.test/live/1"}}""")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        signIn("teacher");
+        browser.get(url("/my/learning"));
+        assertThat(browser.findElement(By.id("hours")).getText()).contains("自主研修").contains("1.50");
+        assertThat(browser.findElement(By.id("facts")).getText()).contains("https://browser.test/live/1");
+
+        // the rule goes again: the district admin deletes it
+        signIn("district");
+        browser.get(url("/lrs/rules"));
+        browser.findElement(By.xpath("//tr[contains(., 'browser.test/verbs/watched')]//a")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("delete-rule"))).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"), "规则已删除"));
+        assertThat(browser.findElement(By.id("rules")).getText()).doesNotContain("browser.test/verbs/watched");
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    org.peiyu.lrs.LrsClients clients;
+    @org.springframework.beans.factory.annotation.Autowired
+    org.peiyu.lrs.Actors actors;
 }
