@@ -58,7 +58,7 @@ class EmbeddedDatabaseConfig {
                 dataDir.getParentFile().mkdirs();
                 EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                         .setDataDirectory(dataDir)
-                        .setCleanDataDirectory(clean)
+                        .setCleanDataDirectory(false) // kept after a run (a benchmark reuses it); cleaned above
                         .setServerConfig("shared_buffers", "256MB")
                         .setServerConfig("max_connections", "100")
                         .setServerConfig("synchronous_commit", "on")
