@@ -13,7 +13,6 @@ import java.util.UUID;
 
 import org.peiyu.directory.DirectoryTree;
 import org.peiyu.directory.Unit;
-import org.peiyu.framework.FrameworkItem;
 import org.peiyu.framework.Frameworks;
 import org.peiyu.lrs.LearningFact.Category;
 import org.peiyu.lrs.LearningFact.Kind;
@@ -380,10 +379,5 @@ public class MappingRules {
             indicators = known;
         }
         return Optional.ofNullable(known.get(code.strip()));
-    }
-
-    /** The code and name of an indicator a fact names, for people. */
-    public Optional<FrameworkItem> item(UUID identifier) {
-        return frameworks.item(identifier);
     }
 }

@@ -58,7 +58,7 @@ class MappingWeb {
     }
 
     /** A rule as shown: who may change it, and its verb and type in words. */
-    record Shown(MappingRules.Rule rule, boolean editable, String title, String indicator) {
+    record Shown(MappingRules.Rule rule, boolean editable, String title) {
     }
 
     @GetMapping("/lrs/rules")
@@ -67,8 +67,8 @@ class MappingWeb {
         Locale locale = LocaleContextHolder.getLocale();
         model.addAttribute("rules", rules.list(scope).stream().map(r -> new Shown(r, scope.covers(r.unitPath()),
                 r.name() != null ? r.name() : profile.label(r.verb(), locale)
-                        + (r.activityType() == null ? "" : " · " + profile.label(r.activityType(), locale)),
-                r.indicator())).toList());
+                        + (r.activityType() == null ? "" : " · " + profile.label(r.activityType(), locale))))
+                .toList());
         model.addAttribute("runs", facts.runs(scope, 10));
         return "lrs/rules";
     }
