@@ -26,4 +26,13 @@ public abstract class PlatformTest {
     protected PeiyuUser account(String username) {
         return (PeiyuUser) users.loadUserByUsername(username);
     }
+
+    /** A page as this user sees it; it must answer 200. */
+    protected String page(org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder r, PeiyuUser who)
+            throws Exception {
+        var res = mvc.perform(r.with(org.springframework.security.test.web.servlet.request
+                .SecurityMockMvcRequestPostProcessors.user(who))).andReturn().getResponse();
+        org.assertj.core.api.Assertions.assertThat(res.getStatus()).isEqualTo(200);
+        return res.getContentAsString();
+    }
 }

@@ -121,7 +121,7 @@ public class EvidenceReview {
             problems.add("recommendShare", "review.error.share");
         }
         problems.throwIfAny();
-        long framework = frameworks.published("ntc-2.0-micro").orElseThrow().id();
+        long framework = frameworks.published(Frameworks.MICRO_CAPABILITIES).orElseThrow().id();
         ZoneId zone = ZoneId.systemDefault();
         long id = jdbc.sql("""
                         INSERT INTO review_round (title, unit_path, framework_id, opens_at, closes_at, min_points,

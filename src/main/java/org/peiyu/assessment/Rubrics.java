@@ -37,7 +37,7 @@ import tools.jackson.databind.JsonNode;
 @Service
 public class Rubrics {
 
-    static final String FRAMEWORK = "ntc-2.0-micro";
+    static final String FRAMEWORK = Frameworks.MICRO_CAPABILITIES;
     static final int MAX_TEXT = 2000;
     private static final String ROOT = "";
 

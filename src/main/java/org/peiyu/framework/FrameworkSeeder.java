@@ -20,8 +20,6 @@ import org.springframework.transaction.annotation.Transactional;
 class FrameworkSeeder implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(FrameworkSeeder.class);
-    static final String DIGITAL_LITERACY = "jyt-0646-2022";
-    static final String MICRO_CAPABILITIES = "ntc-2.0-micro";
 
     private final Frameworks frameworks;
 
@@ -32,8 +30,8 @@ class FrameworkSeeder implements ApplicationRunner {
     @Override
     @Transactional
     public void run(ApplicationArguments args) throws Exception {
-        seed(DIGITAL_LITERACY, "2022", "/framework/jyt-0646-2022.json", List.of("Dimension", "Subdimension", "Indicator"));
-        seed(MICRO_CAPABILITIES, "2019", "/framework/ntc2-micro-capabilities.json",
+        seed(Frameworks.DIGITAL_LITERACY, "2022", "/framework/jyt-0646-2022.json", List.of("Dimension", "Subdimension", "Indicator"));
+        seed(Frameworks.MICRO_CAPABILITIES, "2019", "/framework/ntc2-micro-capabilities.json",
                 List.of("Environment", "MicroCapability"));
     }
 

@@ -32,6 +32,10 @@ public class Frameworks {
     /** The file formats a framework can be imported from and exported to. */
     public enum Format { CASE, CSV }
 
+    /** The keys of the shipped standards: JY/T 0646—2022 and the micro-capabilities of 能力提升工程2.0. */
+    public static final String DIGITAL_LITERACY = "jyt-0646-2022";
+    public static final String MICRO_CAPABILITIES = "ntc-2.0-micro";
+
     private static final String FRAMEWORK_COLUMNS = """
             f.id, f.identifier, f.key, f.version, f.title, f.title_en, f.publisher, f.provenance, f.status,
             f.owner_path, f.created_by, f.created_at, f.published_at,

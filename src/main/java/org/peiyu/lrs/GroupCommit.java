@@ -33,17 +33,21 @@ final class GroupCommit {
     private final Statements statements;
     private final TransactionTemplate tx;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
 
     GroupCommit(Statements statements, TransactionTemplate tx) {
         this.statements = statements;
         this.tx = tx;
-        Thread writer = new Thread(this::run, "lrs-group-commit");
+        writer = new Thread(this::run, "lrs-group-commit");
         writer.setDaemon(true);
         writer.start();
     }
 
     /** Writes a request's statements with others'; returns their ids once committed, or throws the request's error. */
     List<UUID> submit(Statements.Job job) {
+        if (!writer.isAlive()) {
+            return statements.storeAlone(job);
+        }
         CompletableFuture<List<UUID>> done = new CompletableFuture<>();
         queue.add(new Pending(job, done));
         try {
@@ -54,6 +58,11 @@ final class GroupCommit {
             }
             throw e;
         }
+    }
+
+    /** Ends the writer once the platform stops; requests after that are written alone. */
+    void stop() {
+        writer.interrupt();
     }
 
     private void run() {
@@ -68,7 +77,9 @@ final class GroupCommit {
                     n += next.job().batch().size();
                 }
                 commit(group);
-            } catch (InterruptedException e) {
+            } catch (InterruptedException e) { // stopping: whoever still waits is written alone
+                group.forEach(this::alone);
+                queue.forEach(this::alone);
                 Thread.currentThread().interrupt();
                 return;
             } catch (Throwable t) { // the writer must outlive any one group

@@ -314,8 +314,9 @@ public class MappingRules {
                 if (r.maxHours() != null && h.compareTo(r.maxHours()) > 0) {
                     h = r.maxHours();
                 }
-                Category c = r.category() != null ? r.category() : code(Category.class, ext.path(Profile.CATEGORY));
-                Level l = r.level() != null ? r.level() : code(Level.class, ext.path(Profile.LEVEL));
+                Category c = r.category() != null ? r.category()
+                        : code(Category.class, ext.path(Profile.CATEGORY).asString(null));
+                Level l = r.level() != null ? r.level() : code(Level.class, ext.path(Profile.LEVEL).asString(null));
                 return new Drawn(r.id(), Kind.HOURS, h.min(MAX), c, l, activity, null);
             }
             case RESOURCE_USE -> {
@@ -351,12 +352,10 @@ public class MappingRules {
         }
     }
 
-    private static <E extends Enum<E>> E code(Class<E> type, JsonNode value) {
-        if (!value.isString()) {
-            return null;
-        }
+    /** The constant of an enum with this name, or null (for codes statements and forms send). */
+    static <E extends Enum<E>> E code(Class<E> type, String name) {
         for (E e : type.getEnumConstants()) {
-            if (e.name().equals(value.asString())) {
+            if (e.name().equals(name)) {
                 return e;
             }
         }
@@ -371,7 +370,7 @@ public class MappingRules {
         Map<String, UUID> known = indicators;
         if (known == null) {
             known = new HashMap<>();
-            for (String key : new String[] {"ntc-2.0-micro", "jyt-0646-2022"}) {
+            for (String key : new String[] {Frameworks.MICRO_CAPABILITIES, Frameworks.DIGITAL_LITERACY}) {
                 Map<String, UUID> into = known;
                 frameworks.published(key).ifPresent(f -> frameworks.items(f.id())
                         .forEach(i -> into.put(i.code(), i.identifier())));

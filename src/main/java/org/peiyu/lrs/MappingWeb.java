@@ -173,15 +173,10 @@ class MappingWeb {
     private static <E extends Enum<E>> E choice(Map<String, String> f, String field, Class<E> type,
                                                 BadInputException.Collector problems) {
         String v = f.get(field);
-        if (v == null || v.isBlank()) {
-            return null;
+        E e = MappingRules.code(type, v);
+        if (e == null && v != null && !v.isBlank()) {
+            problems.add(field, "error.choice");
         }
-        for (E e : type.getEnumConstants()) {
-            if (e.name().equals(v)) {
-                return e;
-            }
-        }
-        problems.add(field, "error.choice");
-        return null;
+        return e;
     }
 }

@@ -63,6 +63,11 @@ public class Statements {
         this.commits = new GroupCommit(this, tx);
     }
 
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        commits.stop();
+    }
+
     /** A statement ready to store, with the keys queries filter on; idGiven when the client chose its id. */
     record Prepared(UUID id, Instant stored, ObjectNode statement, String actor, String objectAgent, String verb,
                     String activity, UUID registration, UUID objectRef, UUID voids, String[] relatedAgents,

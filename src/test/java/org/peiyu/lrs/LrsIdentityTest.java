@@ -23,7 +23,6 @@ import org.peiyu.platform.web.BadInputException;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockHttpServletResponse;
-import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -55,12 +54,6 @@ class LrsIdentityTest extends PlatformTest {
                 .andReturn().getResponse();
         assertThat(r.getStatus()).as(r.getContentAsString()).isEqualTo(200);
         return id;
-    }
-
-    private String page(MockHttpServletRequestBuilder r, PeiyuUser who) throws Exception {
-        MockHttpServletResponse res = mvc.perform(r.with(user(who))).andReturn().getResponse();
-        assertThat(res.getStatus()).isEqualTo(200);
-        return res.getContentAsString();
     }
 
     private long actorId(String agentKeyPart) {

@@ -32,7 +32,6 @@ import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.PayloadApplicationEvent;
-import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -91,12 +90,6 @@ class LrsMappingTest extends PlatformTest {
                 .formatted(id, mailbox, verb, activity, type, activity, more));
         assertThat(r.getStatus()).as(r.getContentAsString()).isEqualTo(200);
         return id;
-    }
-
-    private String page(MockHttpServletRequestBuilder r, PeiyuUser who) throws Exception {
-        MockHttpServletResponse res = mvc.perform(r.with(user(who))).andReturn().getResponse();
-        assertThat(res.getStatus()).isEqualTo(200);
-        return res.getContentAsString();
     }
 
     private List<LearningFact> recorded() {
