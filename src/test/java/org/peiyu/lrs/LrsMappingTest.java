@@ -180,9 +180,28 @@ class LrsMappingTest extends PlatformTest {
         });
         assertThat(current(unmapped)).isEmpty();
         assertThat(current(noHours)).as("a lesson observed without hours or duration earns none").isEmpty();
+        // what a platform sends wrong in the profile's extensions earns nothing wrong: no hours below zero or in
+        // words, and a category that is not one is left out (the statements themselves are valid xAPI, so stored)
+        String ext = ",\"context\":{\"extensions\":{\"%1$s/extensions/hours\":%2$s,\"%1$s/extensions/category\":\"%3$s\"}}";
+        UUID negative = statement(platform, "facts.teacher@school.test", "http://adlnet.gov/expapi/verbs/attended",
+                P + "/activity-types/training-session", "培训活动-负", ext.formatted(P, "-3", "PRACTICE"));
+        UUID words = statement(platform, "facts.teacher@school.test", "http://adlnet.gov/expapi/verbs/attended",
+                P + "/activity-types/training-session", "培训活动-字", ext.formatted(P, "\"三\"", "PRACTICE"));
+        UUID strange = statement(platform, "facts.teacher@school.test", "http://adlnet.gov/expapi/verbs/attended",
+                P + "/activity-types/training-session", "培训活动-类", ext.formatted(P, "2", "FUN"));
+        UUID unknownIndicator = statement(platform, "facts.teacher@school.test", P + "/verbs/submitted",
+                P + "/activity-types/artefact", "作品-2",
+                ",\"context\":{\"extensions\":{\"%s/extensions/indicator\":\"Z9\"}}".formatted(P));
+        assertThat(current(negative)).isEmpty();
+        assertThat(current(words)).isEmpty();
+        assertThat(current(unknownIndicator)).isEmpty();
+        assertThat(current(strange)).singleElement().satisfies(f -> {
+            assertThat(f.hours()).isEqualByComparingTo("2");
+            assertThat(f.category()).isNull();
+        });
         // published as events, once each, for the teacher
         assertThat(recorded()).extracting(LearningFact::statementId).containsExactlyInAnyOrder(attended, completed,
-                used, submitted);
+                used, submitted, strange);
         assertThat(recorded()).allSatisfy(f -> assertThat(f.teacherId()).isEqualTo(me.id()));
 
         String mine = page(get("/my/learning"), teacher());
@@ -256,7 +275,33 @@ class LrsMappingTest extends PlatformTest {
                 .param("position", "1").param("verb", watched).param("fact", "HOURS").param("hoursFrom", "FIXED")
                 .param("hours", "0")).andReturn().getResponse().getContentAsString();
         assertThat(refused).contains("单位代码").contains("学时须为大于 0");
+        refused = mvc.perform(post("/lrs/rules/new").with(csrf()).with(user(admin)).param("unitCode", district)
+                .param("position", "1").param("name", "名".repeat(101)).param("verb", watched)
+                .param("extension", watched).param("extensionValue", "v".repeat(501)).param("fact", "RESOURCE_USE"))
+                .andReturn().getResponse().getContentAsString();
+        assertThat(refused).contains("名称最多 100 个字").contains("内容过长");
+        refused = mvc.perform(post("/lrs/rules/new").with(csrf()).with(user(admin)).param("unitCode", district)
+                .param("position", "1").param("verb", watched).param("fact", "WEEKS").param("hoursFrom", "FOREVER"))
+                .andReturn().getResponse().getContentAsString();
+        assertThat(refused).contains("事实").contains("学时来源").contains("不是可选的值");
+        refused = mvc.perform(post("/lrs/rules/new").with(csrf()).with(user(admin)).param("unitCode", district)
+                .param("position", "1").param("verb", watched).param("extension", "https://x.test/" + "e".repeat(500))
+                .param("fact", "RESOURCE_USE")).andReturn().getResponse().getContentAsString();
+        assertThat(refused).contains("扩展").contains("绝对 IRI");
+        refused = mvc.perform(post("/lrs/rules/new").with(csrf()).with(user(admin)).param("unitCode", district)
+                .param("position", "1").param("verb", watched).param("extensionValue", "1").param("fact", "RESOURCE_USE"))
+                .andReturn().getResponse().getContentAsString();
+        assertThat(refused).contains("填写扩展取值时须同时填写扩展 IRI");
         assertThat(jdbc.sql("SELECT count(*) FROM lrs_mapping_rule").query(Long.class).single()).isEqualTo(rulesBefore);
+
+        // a re-run is refused outside one's scope and to teachers, and none starts
+        long runsBefore = jdbc.sql("SELECT count(*) FROM lrs_mapping_run").query(Long.class).single();
+        accounts.createSeeded("rerunneighbour", "邻区管理员", "pass12345", Role.DISTRICT_ADMIN, "990102", null);
+        assertThat(mvc.perform(post("/lrs/rules/rerun").with(csrf()).with(user(account("rerunneighbour")))
+                .param("unitCode", district)).andReturn().getResponse().getContentAsString()).contains("单位代码");
+        assertThat(mvc.perform(post("/lrs/rules/rerun").with(csrf()).with(user(teacher())).param("unitCode", district))
+                .andReturn().getResponse().getStatus()).isEqualTo(404);
+        assertThat(jdbc.sql("SELECT count(*) FROM lrs_mapping_run").query(Long.class).single()).isEqualTo(runsBefore);
 
         // the district maps watching a live course to half an hour of self-directed study
         assertThat(mvc.perform(post("/lrs/rules/new").with(csrf()).with(user(admin)).param("unitCode", district)
