@@ -1,6 +1,10 @@
 package org.peiyu.lrs;
 
-import java.util.LinkedHashMap;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -14,16 +18,19 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * What the store knows of each activity: definitions from statements merged per tenant, for the Activities resource.
- * Most statements repeat a definition already stored, so a short-lived cache of stored definitions lets those batches
- * skip the database; the rest are merged in one upsert, rows taken in id order so concurrent batches cannot deadlock.
+ * Most statements repeat a definition sent before, so a short-lived cache of what was last merged (a digest of it,
+ * small enough to hold a large catalogue's activities) lets those batches skip the database; the rest are merged in
+ * one upsert, rows taken in id order so concurrent batches cannot deadlock.
  */
 @Component
 class Activities {
 
-    private static final int CACHE_SIZE = 50_000;
+    private static final int CACHE_SIZE = 250_000;
+    /** Another node may merge other definitions meanwhile: what is cached is trusted this long. */
     private static final long CACHE_MILLIS = 60_000;
 
-    private record Known(JsonNode definition, long until) {
+    /** Of an activity: the digest of the definition last merged, the stored definition's type. */
+    private record Known(long digest, String type, long until) {
     }
 
     private final JdbcClient jdbc;
@@ -35,30 +42,34 @@ class Activities {
 
     /** Merges the definitions sent in one transaction (activity id → latest definition in the batch). */
     void learn(Map<String, JsonNode> definitions, String tenant) {
-        Map<String, JsonNode> changed = new TreeMap<>();
+        Map<String, String> changed = new TreeMap<>();
+        Map<String, Long> digests = new HashMap<>();
         long now = System.currentTimeMillis();
-        synchronized (cache) {
-            definitions.forEach((id, def) -> {
-                Known k = cache.get(tenant + '\n' + id);
-                if (k == null || k.until() < now || !Statements.merge(k.definition(), def).equals(k.definition())) {
-                    changed.put(id, def);
-                }
-            });
-        }
+        definitions.forEach((id, def) -> {
+            String text = Statements.JSON.writeValueAsString(def);
+            long digest = digest(text);
+            Known k;
+            synchronized (cache) {
+                k = cache.get(tenant + '\n' + id);
+            }
+            if (k == null || k.until() < now || k.digest() != digest) {
+                changed.put(id, text);
+                digests.put(id, digest);
+            }
+        });
         if (changed.isEmpty()) {
             return;
         }
-        Map<String, JsonNode> stored = new LinkedHashMap<>();
+        Map<String, String> types = new HashMap<>();
         jdbc.sql("""
                 INSERT INTO xapi_activity (tenant, id, definition)
                 SELECT ?, id, definition FROM unnest(?::text[], ?::jsonb[]) AS t(id, definition) ORDER BY id
                 ON CONFLICT (tenant, id) DO UPDATE SET definition = xapi_merge(xapi_activity.definition,
                   EXCLUDED.definition)
-                RETURNING id, definition::text""")
-                .params(tenant, changed.keySet().toArray(String[]::new),
-                        changed.values().stream().map(Statements.JSON::writeValueAsString).toArray(String[]::new))
+                RETURNING id, definition->>'type'""")
+                .params(tenant, changed.keySet().toArray(String[]::new), changed.values().toArray(String[]::new))
                 .query(rs -> {
-                    stored.put(rs.getString(1), Statements.JSON.readTree(rs.getString(2)));
+                    types.put(rs.getString(1), rs.getString(2));
                 });
         // remembered only once committed: a rolled-back batch stored nothing
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
@@ -66,10 +77,21 @@ class Activities {
             public void afterCommit() {
                 long until = System.currentTimeMillis() + CACHE_MILLIS;
                 synchronized (cache) {
-                    stored.forEach((id, def) -> cache.put(tenant + '\n' + id, new Known(def, until)));
+                    types.forEach((id, type) -> cache.put(tenant + '\n' + id, new Known(digests.get(id), type,
+                            until)));
                 }
             }
         });
+    }
+
+    /** 64 bits of the SHA-256 of a definition's text: a changed definition is never taken for the cached one. */
+    private static long digest(String text) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.wrap(h).getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The type of an activity as stored for a tenant (for mapping rules when a statement omits it). */
@@ -77,7 +99,7 @@ class Activities {
         synchronized (cache) {
             Known k = cache.get(tenant + '\n' + activityId);
             if (k != null && k.until() >= System.currentTimeMillis()) {
-                return k.definition().path("type").asString(null);
+                return k.type();
             }
         }
         return jdbc.sql("SELECT definition->>'type' FROM xapi_activity WHERE tenant = ? AND id = ?")

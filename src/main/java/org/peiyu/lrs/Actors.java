@@ -55,7 +55,7 @@ public class Actors {
     public record Source(long id, String unitPath, String homePage, Kind kind, String createdBy, Instant createdAt) {
     }
 
-    private static final int CACHE_SIZE = 100_000;
+    private static final int CACHE_SIZE = 250_000;
 
     private final JdbcClient jdbc;
     private final Teachers teachers;
@@ -252,7 +252,9 @@ public class Actors {
 
     private static final String ACTOR = """
             SELECT a.id, a.tenant, a.agent_key, a.name, a.first_seen, a.teacher_id, NULL AS teacher_name,
-              a.matched_by, (SELECT count(*) FROM xapi_statement x WHERE x.actor = a.agent_key AND x.tenant = a.tenant)
+              a.matched_by, (SELECT count(*) FROM xapi_statement x
+                WHERE hashtextextended(x.actor, 0) = hashtextextended(a.agent_key, 0) AND x.actor = a.agent_key
+                AND x.tenant = a.tenant)
               AS statements
             FROM lrs_actor a
             """;

@@ -9,6 +9,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -162,6 +163,17 @@ public class Statements {
         return List.copyOf(used.values());
     }
 
+    /**
+     * An id for a statement sent without one: a UUID version 7 (RFC 9562), its first 48 bits the time stored, the
+     * rest random. Ids of one moment sort together, so the id table's key grows at its end rather than at random
+     * places all over a large index.
+     */
+    static UUID timeOrderedId(Instant stored) {
+        UUID random = UUID.randomUUID();
+        return new UUID(stored.toEpochMilli() << 16 | 0x7000 | random.getMostSignificantBits() & 0x0FFF,
+                random.getLeastSignificantBits());
+    }
+
     private List<Prepared> prepareAll(List<JsonNode> statements, boolean v2, ObjectNode authority, Instant stored) {
         StatementValidator validator = new StatementValidator(v2);
         String storedText = Timestamps.format(stored);
@@ -173,7 +185,7 @@ public class Statements {
             validator.statement(s, path);
             ObjectNode copy = (ObjectNode) s;
             boolean given = copy.has("id");
-            UUID id = given ? UUID.fromString(copy.get("id").asString()) : UUID.randomUUID();
+            UUID id = given ? UUID.fromString(copy.get("id").asString()) : timeOrderedId(stored);
             if (!ids.add(id)) {
                 throw XapiException.bad(path + ".id", "xapi.error.duplicateId");
             }
@@ -583,9 +595,11 @@ public class Statements {
         }
         return jdbc.sql("""
                         SELECT statement::text FROM xapi_statement WHERE NOT voided
+                          AND hashtextextended(actor, 0) IN (SELECT hashtextextended(a, 0) FROM unnest(?::text[]) a)
                           AND (tenant, actor) IN (SELECT * FROM unnest(?::text[], ?::text[]))
                         ORDER BY seq DESC LIMIT ?""")
-                .params(actors.stream().map(a -> a[0]).toArray(String[]::new),
+                .params(actors.stream().map(a -> a[1]).toArray(String[]::new),
+                        actors.stream().map(a -> a[0]).toArray(String[]::new),
                         actors.stream().map(a -> a[1]).toArray(String[]::new), limit)
                 .query(String.class).list().stream().map(JSON::readTree).toList();
     }
@@ -634,21 +648,26 @@ public class Statements {
         StringBuilder sql = new StringBuilder();
         List<Object> all = new ArrayList<>();
         if (!filtered) {
-            sql.append("SELECT seq, statement::text, stored FROM xapi_statement WHERE ").append(common)
+            sql.append("SELECT seq, statement::text, stored, TRUE FROM xapi_statement WHERE ").append(common)
                     .append(" ORDER BY ").append(order).append(" LIMIT ?");
             all.addAll(params);
         } else {
             // matching statements, and statements that refer to matching ones (each branch walks its own index;
             // UNION: a statement can both match and refer to a match, and is returned once)
-            sql.append("SELECT seq, statement, stored FROM ((SELECT seq, statement::text, stored FROM xapi_statement "
-                    + "WHERE ")
-                    .append(common).append(filter(q, "", all, params)).append(" ORDER BY ").append(order)
-                    .append(" LIMIT ?)");
+            Branch match = branch(q, "");
+            Branch refers = branch(q, "ref_");
+            sql.append("SELECT seq, statement, stored, exact FROM ((SELECT seq, statement::text, stored, ")
+                    .append(match.exact()).append(" AS exact FROM xapi_statement WHERE ").append(common)
+                    .append(match.where()).append(" ORDER BY ").append(order).append(" LIMIT ?)");
+            all.addAll(match.exactParams());
+            all.addAll(params);
+            all.addAll(match.whereParams());
             all.add(limit + 1);
-            sql.append(" UNION (SELECT seq, statement::text, stored FROM xapi_statement WHERE object_ref IS NOT "
-                    + "NULL AND ")
-                    .append(common).append(filter(q, "ref_", all, params)).append(" ORDER BY ").append(order)
+            sql.append(" UNION (SELECT seq, statement::text, stored, TRUE FROM xapi_statement WHERE object_ref IS NOT "
+                    + "NULL AND ").append(common).append(refers.where()).append(" ORDER BY ").append(order)
                     .append(" LIMIT ?)) x ORDER BY ").append(order).append(" LIMIT ?");
+            all.addAll(params);
+            all.addAll(refers.whereParams());
             all.add(limit + 1);
         }
         all.add(limit + 1);
@@ -656,51 +675,80 @@ public class Statements {
         List<String> statements = new ArrayList<>();
         Instant[] first = new Instant[1];
         jdbc.sql(sql.toString()).params(all).query(rs -> {
-            seqs.add(rs.getLong(1));
-            statements.add(rs.getString(2));
-            if (first[0] == null) {
-                first[0] = rs.getTimestamp(3).toInstant();
+            long seq = rs.getLong(1);
+            // a row found through a key's hash whose key is another (exact false) takes its place in the page
+            // without being returned; a statement both matching and referring to a match is returned once
+            boolean repeat = !seqs.isEmpty() && seqs.get(seqs.size() - 1) == seq;
+            if (seqs.size() < limit && rs.getBoolean(4) && !repeat) {
+                statements.add(rs.getString(2));
+                if (first[0] == null) {
+                    first[0] = rs.getTimestamp(3).toInstant();
+                }
+            }
+            if (!repeat) {
+                seqs.add(seq);
             }
         });
-        String more = "";
-        if (statements.size() > limit) {
-            statements.remove(limit);
-            more = cursor(q.next(seqs.get(limit - 1), upTo));
-        }
+        String more = seqs.size() > limit ? cursor(q.next(seqs.get(limit - 1), upTo)) : "";
         return new Page(statements, first[0], more);
     }
 
-    /** The filter clauses for one branch, after the common ones (whose params it adds first). */
-    private static String filter(Query q, String prefix, List<Object> all, List<Object> common) {
-        all.addAll(common);
+    /**
+     * One branch of a filtered query: its conditions after the common ones, and the exact comparison of the keys
+     * it finds through their hashes (see migration V15), each with its parameters. The exact comparison is selected
+     * rather than filtered on, so that the planner, which cannot know that a key's hash and the key go together,
+     * does not take a popular key for a rare one and sort all of its statements.
+     */
+    private record Branch(String where, List<Object> whereParams, String exact, List<Object> exactParams) {
+    }
+
+    private static Branch branch(Query q, String prefix) {
         StringBuilder f = new StringBuilder();
+        List<Object> params = new ArrayList<>();
+        List<String> exact = new ArrayList<>();
+        List<Object> exactParams = new ArrayList<>();
         if (q.agent() != null) {
             if (q.relatedAgents() && prefix.isEmpty()) {
                 f.append(" AND related_agents @> ARRAY[?]::text[]");
-                all.add(q.agent());
+                params.add(q.agent());
+            } else if (prefix.isEmpty()) {
+                f.append(" AND (hashtextextended(actor, 0) = hashtextextended(?, 0) OR object_agent = ?)");
+                Collections.addAll(params, q.agent(), q.agent());
+                exact.add("(actor = ? OR object_agent = ?)");
+                Collections.addAll(exactParams, q.agent(), q.agent());
             } else {
-                f.append(" AND (").append(prefix).append("actor = ? OR ").append(prefix).append("object_agent = ?)");
-                all.add(q.agent());
-                all.add(q.agent());
+                f.append(" AND (ref_actor = ? OR ref_object_agent = ?)");
+                Collections.addAll(params, q.agent(), q.agent());
             }
         }
         if (q.verb() != null) {
-            f.append(" AND ").append(prefix).append("verb = ?");
-            all.add(q.verb());
+            if (prefix.isEmpty()) {
+                f.append(" AND hashtextextended(verb, 0) = hashtextextended(?, 0)");
+                exact.add("verb = ?");
+                exactParams.add(q.verb());
+            } else {
+                f.append(" AND ref_verb = ?");
+            }
+            params.add(q.verb());
         }
         if (q.activity() != null) {
             if (q.relatedActivities() && prefix.isEmpty()) {
                 f.append(" AND related_activities @> ARRAY[?]::text[]");
+            } else if (prefix.isEmpty()) {
+                f.append(" AND hashtextextended(activity, 0) = hashtextextended(?, 0)");
+                exact.add("activity = ?");
+                exactParams.add(q.activity());
             } else {
-                f.append(" AND ").append(prefix).append("activity = ?");
+                f.append(" AND ref_activity = ?");
             }
-            all.add(q.activity());
+            params.add(q.activity());
         }
         if (q.registration() != null) {
             f.append(" AND ").append(prefix).append("registration = ?");
-            all.add(q.registration());
+            params.add(q.registration());
         }
-        return f.toString();
+        return new Branch(f.toString(), params, exact.isEmpty() ? "TRUE" : String.join(" AND ", exact),
+                exactParams);
     }
 
     // ---- cursors ---------------------------------------------------------------------------------------------

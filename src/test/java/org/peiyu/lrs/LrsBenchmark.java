@@ -71,11 +71,11 @@ public final class LrsBenchmark {
         System.out.printf("Machine: %d cores, Java %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
         DataSource ds = ctx.getBean(DataSource.class);
-        b.fill(ds, ctx.getBean(StatementPartitions.class), c.client(), total);
+        long stored = b.fill(ds, ctx.getBean(StatementPartitions.class), c.client(), total);
         registerActors(ds);
 
         System.out.printf("%nPOST over HTTP at %,d stored statements (statements/s; latency per request p50 / p95 / "
-                + "p99 in ms)%n", total);
+                + "p99 in ms)%n", stored);
         b.post("single statements, 16 clients", 1, 16, 30_000);
         b.post("batches of 10, 8 clients", 10, 8, 100_000);
         b.post("batches of 100, 4 clients", 100, 4, 300_000);
@@ -167,13 +167,15 @@ public final class LrsBenchmark {
 
     // ---- setup: the store filled with COPY -------------------------------------------------------------------
 
-    private void fill(DataSource ds, StatementPartitions partitions, LrsClients.Client client, long total)
+    /** Fills the store up to the total unless it holds as many already; returns how many it holds. */
+    private long fill(DataSource ds, StatementPartitions partitions, LrsClients.Client client, long total)
             throws Exception {
         try (Connection con = ds.getConnection(); var st = con.createStatement();
              var rs = st.executeQuery("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM xapi_statement_seq")) {
             rs.next();
-            if (rs.getLong(1) >= total) {
-                System.out.printf("Setup: reusing the %,d statements stored by an earlier run%n", rs.getLong(1));
+            long stored = rs.getLong(1);
+            if (stored >= total) {
+                System.out.printf("Setup: reusing the %,d statements stored by an earlier run%n", stored);
                 // a restarted server starts cold; one that has been running holds its indexes in memory
                 st.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm");
                 try (var warm = st.executeQuery("""
@@ -183,7 +185,7 @@ public final class LrsBenchmark {
                     warm.next();
                     System.out.printf("Setup: indexes read into shared buffers (pg_prewarm): %s%n", warm.getString(1));
                 }
-                return;
+                return stored;
             }
         }
         partitions.ensure(YearMonth.now(ZoneOffset.UTC).minusMonths(2));
@@ -233,6 +235,7 @@ public final class LrsBenchmark {
         }
         System.out.printf("Setup (not measured): %,d statements written with COPY in %.0f s, VACUUM ANALYZE done%n",
                 total, (System.nanoTime() - t0) / 1e9);
+        return total;
     }
 
     /** A store in service knows its learners: the actors of the stored statements, registered once (setup). */

@@ -67,6 +67,11 @@ class LrsTest extends PlatformTest {
         assertThat(stored.getStatus()).isEqualTo(200);
         UUID first = UUID.fromString(json(stored).get(0).asString());
         JsonNode back = json(call(get("/xapi/statements").param("statementId", first.toString()), c));
+        // ids the store assigns are UUIDs of version 7 (RFC 9562, variant 2) whose first 48 bits are the time stored
+        assertThat(first.version()).isEqualTo(7);
+        assertThat(first.variant()).isEqualTo(2);
+        assertThat(first.getMostSignificantBits() >>> 16).isEqualTo(
+                Timestamps.parse(back.path("stored").asString()).toEpochMilli());
         assertThat(back.path("actor").path("mbox").asString()).isEqualTo("mailto:a@school.cn");
         assertThat(back.path("authority").path("account").path("name").asString()).isEqualTo(c.client().apiKey());
         assertThat(back.has("stored")).isTrue();
