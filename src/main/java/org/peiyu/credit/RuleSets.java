@@ -1,0 +1,202 @@
+package org.peiyu.credit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+import org.peiyu.credit.RuleSet.Measure;
+import org.peiyu.credit.RuleSet.Mode;
+import org.peiyu.lrs.LearningFact.Category;
+import org.peiyu.lrs.LearningFact.Level;
+import org.peiyu.platform.web.BadInputException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The rule sets: stored as documents, read and checked here. A teacher is judged by the published rule set of the
+ * nearest unit above them that has one in effect (the national default at '/' covers everyone). The national
+ * default, Beijing and Shanghai ship as data and are stored on the first start.
+ */
+@Component
+public class RuleSets implements ApplicationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(RuleSets.class);
+    static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final List<String> SHIPPED = List.of("national", "beijing", "shanghai");
+    private static final BigDecimal MAX_AMOUNT = BigDecimal.valueOf(10_000);
+
+    private final JdbcClient jdbc;
+    private volatile List<RuleSet> published;
+
+    RuleSets(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    @Transactional
+    public void run(ApplicationArguments args) throws IOException {
+        for (String name : SHIPPED) {
+            try (InputStream in = RuleSets.class.getResourceAsStream("/credit/rule-sets/" + name + ".json")) {
+                JsonNode doc = JSON.readTree(in);
+                String path = doc.path("unitPath").asString();
+                if (jdbc.sql("SELECT count(*) FROM credit_rule_set WHERE unit_path = ?").param(path)
+                        .query(Long.class).single() == 0) {
+                    RuleSet.Rules rules = parse(doc.path("rules"));
+                    jdbc.sql("""
+                            INSERT INTO credit_rule_set (unit_path, version, name, effective_from, status, rules,
+                              provenance, created_by, published_at)
+                            VALUES (?, 1, ?, ?, 'PUBLISHED', CAST(? AS jsonb), ?, 'system', now())""")
+                            .params(path, doc.path("name").asString(), LocalDate.parse(doc.path("effectiveFrom")
+                                    .asString()), JSON.writeValueAsString(doc.path("rules")),
+                                    doc.path("provenance").asString(null)).update();
+                    log.info("Shipped rule set stored and published: {} ({})", doc.path("name").asString(), path);
+                }
+            }
+        }
+        published = null;
+    }
+
+    /** The rule set a teacher at this unit path is judged by on a day. */
+    public RuleSet applicable(String unitPath, LocalDate day) {
+        return published().stream()
+                .filter(r -> unitPath.startsWith(r.unitPath()) && !r.effectiveFrom().isAfter(day)
+                        && (r.effectiveTo() == null || !r.effectiveTo().isBefore(day)))
+                .max(Comparator.comparing((RuleSet r) -> r.unitPath().length()).thenComparing(RuleSet::version))
+                .orElseThrow(() -> new IllegalStateException("no rule set covers " + unitPath));
+    }
+
+    public Optional<RuleSet> get(long id) {
+        return jdbc.sql(SELECT + " WHERE id = ?").param(id).query(this::row).optional();
+    }
+
+    private List<RuleSet> published() {
+        List<RuleSet> p = published;
+        if (p == null) {
+            p = jdbc.sql(SELECT + " WHERE status = 'PUBLISHED'").query(this::row).list();
+            published = p;
+        }
+        return p;
+    }
+
+    private static final String SELECT = "SELECT id, unit_path, version, name, effective_from, effective_to, status, "
+            + "rules::text, provenance FROM credit_rule_set";
+
+    private RuleSet row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new RuleSet(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4),
+                rs.getObject(5, LocalDate.class), rs.getObject(6, LocalDate.class),
+                RuleSet.Status.valueOf(rs.getString(7)), parse(JSON.readTree(rs.getString(8))), rs.getString(9));
+    }
+
+    // ---- the document ------------------------------------------------------------------------------------------
+
+    /** Reads and checks a rule set's rules, naming every field in error ("rules.requirements[2].atLeast"). */
+    static RuleSet.Rules parse(JsonNode n) {
+        BadInputException.Collector errors = new BadInputException.Collector();
+        int years = integer(n, "cycleYears", "rules.cycleYears", 1, 10, errors);
+        int start = integer(n, "cycleStartYear", "rules.cycleStartYear", 1990, 2100, errors);
+        Measure measure = one(n.path("measure"), "rules.measure", Measure::valueOf, errors);
+        BigDecimal total = amount(n.path("total"), "rules.total", errors);
+        BigDecimal perCredit = amount(n.path("hoursPerCredit"), "rules.hoursPerCredit", errors);
+        List<RuleSet.Conversion> conversions = new ArrayList<>();
+        each(n, "conversions", (c, path) -> conversions.add(new RuleSet.Conversion(selector(c.path("of"),
+                path + ".of", errors), amount(c.path("hoursPerCredit"), path + ".hoursPerCredit", errors))));
+        List<RuleSet.Requirement> requirements = new ArrayList<>();
+        Set<String> keys = new HashSet<>();
+        each(n, "requirements", (r, path) -> {
+            String key = r.path("key").asString("");
+            if (!key.matches("[a-z0-9-]{1,40}") || key.equals("total") || !keys.add(key)) {
+                errors.add(path + ".key", "credit.rules.error.key");
+            }
+            String label = r.path("label").asString("").strip();
+            if (label.isEmpty() || label.length() > 60) {
+                errors.add(path + ".label", "credit.rules.error.label");
+            }
+            requirements.add(new RuleSet.Requirement(key, label, r.path("labelEn").asString(label).strip(),
+                    one(r.path("measure"), path + ".measure", Measure::valueOf, errors),
+                    selector(r.path("of"), path + ".of", errors), amount(r.path("atLeast"), path + ".atLeast",
+                    errors), r.path("perYear").asBoolean(false)));
+        });
+        List<RuleSet.Cap> caps = new ArrayList<>();
+        each(n, "caps", (c, path) -> caps.add(new RuleSet.Cap(selector(c.path("of"), path + ".of", errors),
+                one(c.path("measure"), path + ".measure", Measure::valueOf, errors),
+                amount(c.path("atMost"), path + ".atMost", errors))));
+        errors.throwIfAny();
+        return new RuleSet.Rules(years, start, measure, total, perCredit, List.copyOf(conversions),
+                List.copyOf(requirements), List.copyOf(caps));
+    }
+
+    private interface Each {
+        void accept(JsonNode item, String path);
+    }
+
+    private static void each(JsonNode n, String field, Each each) {
+        JsonNode list = n.path(field);
+        for (int i = 0; i < list.size(); i++) {
+            each.accept(list.get(i), "rules." + field + "[" + i + "]");
+        }
+    }
+
+    private static int integer(JsonNode n, String field, String path, int min, int max,
+                               BadInputException.Collector errors) {
+        JsonNode v = n.path(field);
+        if (!v.isIntegralNumber() || v.asInt() < min || v.asInt() > max) {
+            errors.add(path, "credit.rules.error.range", min, max);
+            return min;
+        }
+        return v.asInt();
+    }
+
+    private static BigDecimal amount(JsonNode v, String path, BadInputException.Collector errors) {
+        if (!v.isNumber() || v.decimalValue().signum() <= 0 || v.decimalValue().compareTo(MAX_AMOUNT) > 0
+                || v.decimalValue().stripTrailingZeros().scale() > 2) {
+            errors.add(path, "credit.rules.error.amount");
+            return BigDecimal.ONE;
+        }
+        return v.decimalValue();
+    }
+
+    private static <E> E one(JsonNode v, String path, Function<String, E> of, BadInputException.Collector errors) {
+        try {
+            return of.apply(v.asString(""));
+        } catch (IllegalArgumentException e) {
+            errors.add(path, "credit.rules.error.choice");
+            return null;
+        }
+    }
+
+    private static RuleSet.Selector selector(JsonNode n, String path, BadInputException.Collector errors) {
+        return new RuleSet.Selector(set(n.path("categories"), path + ".categories", Category.class, errors),
+                set(n.path("levels"), path + ".levels", Level.class, errors),
+                set(n.path("modes"), path + ".modes", Mode.class, errors));
+    }
+
+    private static <E extends Enum<E>> Set<E> set(JsonNode list, String path, Class<E> type,
+                                                  BadInputException.Collector errors) {
+        Set<E> out = EnumSet.noneOf(type);
+        for (JsonNode v : list) {
+            E e = one(v, path, s -> Enum.valueOf(type, s), errors);
+            if (e != null) {
+                out.add(e);
+            }
+        }
+        return Set.copyOf(out);
+    }
+}

@@ -1,0 +1,156 @@
+package org.peiyu.credit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.peiyu.credit.RuleSet.Mode;
+import org.peiyu.credit.Standing.Balance;
+import org.peiyu.credit.Standing.Status;
+import org.peiyu.lrs.LearningFact.Category;
+import org.peiyu.lrs.LearningFact.Level;
+import org.peiyu.platform.web.BadInputException;
+import tools.jackson.databind.JsonNode;
+
+/** Rule evaluation on worked examples from the shipped national, Beijing and Shanghai rule sets. */
+class StandingTest {
+
+    private static RuleSet shipped(String name) throws Exception {
+        try (InputStream in = StandingTest.class.getResourceAsStream("/credit/rule-sets/" + name + ".json")) {
+            JsonNode doc = RuleSets.JSON.readTree(in);
+            return new RuleSet(1, doc.path("unitPath").asString(), 1, doc.path("name").asString(),
+                    LocalDate.parse(doc.path("effectiveFrom").asString()), null, RuleSet.Status.PUBLISHED,
+                    RuleSets.parse(doc.path("rules")), null);
+        }
+    }
+
+    private static Balance b(int year, Category c, Level l, Mode m, double hours) {
+        return new Balance(year, c, l, m, BigDecimal.valueOf(hours));
+    }
+
+    private static Standing.Line line(Standing s, String key) {
+        return s.lines().stream().filter(l -> l.key().equals(key)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void nationalRule360HoursAndTheIctRuleOf50HoursHalfOfThemPractice() throws Exception {
+        RuleSet national = shipped("national");
+        LocalDate end = LocalDate.of(2025, 12, 31);
+        // 400 hours, 60 of them ICT but only 20 of those practice: the total is met, the 2.0 rule is not
+        List<Balance> hours = List.of(b(2021, Category.KNOWLEDGE, Level.COUNTY, Mode.THEORY, 200),
+                b(2023, Category.PRACTICE, Level.SCHOOL, Mode.PRACTICE, 140),
+                b(2024, Category.ICT, Level.PROVINCIAL, Mode.ONLINE, 40),
+                b(2025, Category.ICT, Level.SCHOOL, Mode.PRACTICE, 20));
+        Standing s = Standing.of(national, hours, end);
+        assertThat(s.cycleStart()).isEqualTo(LocalDate.of(2021, 1, 1));
+        assertThat(line(s, "total").earned()).isEqualByComparingTo("400");
+        assertThat(line(s, "total").status()).isEqualTo(Status.MET);
+        assertThat(line(s, "ict").status()).isEqualTo(Status.MET);
+        assertThat(line(s, "ict-practice").earned()).isEqualByComparingTo("20");
+        // on the cycle's last day, 5 hours short: at risk (still a day to go)
+        assertThat(line(s, "ict-practice").status()).isEqualTo(Status.AT_RISK);
+        assertThat(s.status()).isEqualTo(Status.AT_RISK);
+        assertThat(s.worst().key()).isEqualTo("ict-practice");
+        assertThat(s.worst().gap()).isEqualByComparingTo("5");
+
+        // hours of the previous cycle count for nothing in this one
+        Standing next = Standing.of(national, hours, LocalDate.of(2026, 3, 1));
+        assertThat(next.cycleStart()).isEqualTo(LocalDate.of(2026, 1, 1));
+        assertThat(line(next, "total").earned()).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void paceDecidesBetweenOnTrackAtRiskAndBehindMidCycle() throws Exception {
+        RuleSet national = shipped("national");
+        LocalDate midCycle = LocalDate.of(2023, 7, 2); // half of 2021-2025: 180 hours expected by now
+        assertThat(line(Standing.of(national, List.of(b(2022, Category.KNOWLEDGE, Level.COUNTY, Mode.THEORY, 185)),
+                midCycle), "total").status()).isEqualTo(Status.ON_TRACK);
+        // 150: 30 short of the even pace, less than a year's worth (72): at risk
+        Standing.Line atRisk = line(Standing.of(national, List.of(b(2022, Category.KNOWLEDGE, Level.COUNTY,
+                Mode.THEORY, 150)), midCycle), "total");
+        assertThat(atRisk.status()).isEqualTo(Status.AT_RISK);
+        assertThat(atRisk.forecastAmount().doubleValue()).isBetween(299.0, 301.0);
+        assertThat(atRisk.forecast()).isEqualTo(Status.AT_RISK);
+        // 90: more than a year's worth behind
+        assertThat(line(Standing.of(national, List.of(b(2022, Category.KNOWLEDGE, Level.COUNTY, Mode.THEORY, 90)),
+                midCycle), "total").status()).isEqualTo(Status.BEHIND);
+    }
+
+    @Test
+    void beijingConverts10HoursToACreditAndPracticeTypeActivities20() throws Exception {
+        RuleSet beijing = shipped("beijing");
+        // 250 h of lectures = 25 credits; 160 h of 教研 (practice) = 8; 60 h online = 3: 36 credits, met
+        List<Balance> hours = List.of(b(2022, Category.KNOWLEDGE, Level.MUNICIPAL, Mode.THEORY, 250),
+                b(2023, Category.PRACTICE, Level.COUNTY, Mode.PRACTICE, 160),
+                b(2024, Category.ICT, Level.MUNICIPAL, Mode.ONLINE, 30),
+                b(2024, Category.ICT, Level.COUNTY, Mode.PRACTICE, 30));
+        Standing s = Standing.of(beijing, hours, LocalDate.of(2025, 12, 31));
+        assertThat(line(s, "total").earned()).isEqualByComparingTo("36");
+        assertThat(line(s, "total").status()).isEqualTo(Status.MET);
+        assertThat(line(s, "ict").earned()).isEqualByComparingTo("60"); // the 2.0 rule stays in hours
+        assertThat(s.status()).isEqualTo(Status.MET);
+        // school-based training (校本研修) is practice-type too, even as a lecture
+        Standing school = Standing.of(beijing, List.of(b(2022, Category.KNOWLEDGE, Level.SCHOOL, Mode.THEORY, 100)),
+                LocalDate.of(2025, 12, 31));
+        assertThat(line(school, "total").earned()).isEqualByComparingTo("5");
+    }
+
+    @Test
+    void shanghaiCategoryAndLevelMinimumsAndTheSelfStudyCap() throws Exception {
+        RuleSet shanghai = shipped("shanghai");
+        List<Balance> hours = new ArrayList<>(List.of(
+                // 市级 7: ethics 2, knowledge 4, practice 1
+                b(2021, Category.ETHICS, Level.MUNICIPAL, Mode.THEORY, 20),
+                b(2021, Category.KNOWLEDGE, Level.MUNICIPAL, Mode.THEORY, 40),
+                b(2021, Category.PRACTICE, Level.MUNICIPAL, Mode.PRACTICE, 10),
+                // 区级 10: ethics 2, knowledge 6, practice 2
+                b(2022, Category.ETHICS, Level.COUNTY, Mode.THEORY, 20),
+                b(2022, Category.KNOWLEDGE, Level.COUNTY, Mode.THEORY, 60),
+                b(2022, Category.PRACTICE, Level.COUNTY, Mode.PRACTICE, 20),
+                // 校本 15: ethics 4, practice 11
+                b(2023, Category.ETHICS, Level.SCHOOL, Mode.THEORY, 40),
+                b(2023, Category.PRACTICE, Level.SCHOOL, Mode.PRACTICE, 110),
+                // 自主研修 6 credits sent, 4 count
+                b(2024, Category.SELF_STUDY, Level.SCHOOL, Mode.ONLINE, 60)));
+        Standing s = Standing.of(shanghai, hours, LocalDate.of(2025, 12, 31));
+        assertThat(line(s, "self-study").earned()).isEqualByComparingTo("4");
+        assertThat(line(s, "ethics").earned()).isEqualByComparingTo("8");
+        assertThat(line(s, "knowledge").earned()).isEqualByComparingTo("10");
+        assertThat(line(s, "practice").earned()).isEqualByComparingTo("14");
+        assertThat(line(s, "municipal").earned()).isEqualByComparingTo("7");
+        assertThat(line(s, "district").earned()).isEqualByComparingTo("10");
+        // school-based: 15 + the 4 capped self-study credits (which are school-level too)
+        assertThat(line(s, "school").earned()).isEqualByComparingTo("19");
+        assertThat(line(s, "total").earned()).isEqualByComparingTo("36");
+        assertThat(s.status()).isEqualTo(Status.MET);
+
+        // without the municipal practice credit: 36 credits in all still, but 市级·实践体验 is short by 1
+        hours.remove(2);
+        hours.add(b(2024, Category.PRACTICE, Level.SCHOOL, Mode.PRACTICE, 10));
+        Standing short1 = Standing.of(shanghai, hours, LocalDate.of(2025, 12, 31));
+        assertThat(line(short1, "total").status()).isEqualTo(Status.MET);
+        assertThat(line(short1, "municipal-practice").status()).isEqualTo(Status.BEHIND);
+        assertThat(line(short1, "municipal").status()).isEqualTo(Status.AT_RISK); // 1 of 7 short, on the last day
+        assertThat(short1.worst().key()).isEqualTo("municipal-practice");
+        assertThat(short1.status()).isEqualTo(Status.BEHIND);
+    }
+
+    @Test
+    void aRuleSetWithMistakesNamesEachField() {
+        JsonNode bad = RuleSets.JSON.readTree("""
+                {"cycleYears": 0, "cycleStartYear": 2021, "measure": "POINTS", "total": -3, "hoursPerCredit": 10,
+                 "requirements": [{"key": "total", "label": "", "measure": "HOURS", "of": {"categories": ["X"]},
+                                   "atLeast": 1.234}]}""");
+        assertThatThrownBy(() -> RuleSets.parse(bad)).isInstanceOfSatisfying(BadInputException.class, e ->
+                assertThat(e.problems()).extracting(BadInputException.Problem::field).containsExactly(
+                        "rules.cycleYears", "rules.measure", "rules.total", "rules.requirements[0].key",
+                        "rules.requirements[0].label", "rules.requirements[0].of.categories",
+                        "rules.requirements[0].atLeast"));
+    }
+}
