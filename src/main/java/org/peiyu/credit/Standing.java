@@ -122,7 +122,7 @@ public record Standing(LocalDate cycleStart, LocalDate cycleEnd, Status status, 
                 shortOfEarlier += Math.max(0, required - sum(rules, balances, counted, of, measure, y));
             }
             earned = sum(rules, balances, counted, of, measure, year);
-            double yearShare = Math.min(1, (today.getDayOfYear()) / (double) today.lengthOfYear());
+            double yearShare = Math.min(1, today.getDayOfYear() / (double) today.lengthOfYear());
             expected = required * yearShare;
             forecast = earned / Math.max(yearShare, 1e-9);
             if (shortOfEarlier > 0) {

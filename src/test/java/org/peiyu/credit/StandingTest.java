@@ -142,15 +142,39 @@ class StandingTest {
     }
 
     @Test
+    void anAnnualMinimumIsJudgedOnTheCurrentYearAndAShortEarlierYearStaysBehind() {
+        RuleSet.Rules rules = RuleSets.parse(RuleSets.JSON.readTree("""
+                {"cycleYears": 5, "cycleStartYear": 2021, "measure": "HOURS", "total": 360, "hoursPerCredit": 10,
+                 "requirements": [{"key": "yearly", "label": "每年学时", "measure": "HOURS", "of": {},
+                                   "atLeast": 72, "perYear": true}]}"""));
+        RuleSet local = new RuleSet(1, "/990000/", 1, "年度下限", LocalDate.of(2021, 1, 1), null,
+                RuleSet.Status.PUBLISHED, rules, null);
+        LocalDate midYear = LocalDate.of(2023, 7, 2);
+        Standing.Line onTrack = line(Standing.of(local, List.of(b(2021, Category.KNOWLEDGE, Level.COUNTY,
+                Mode.THEORY, 80), b(2022, Category.KNOWLEDGE, Level.COUNTY, Mode.THEORY, 75),
+                b(2023, Category.KNOWLEDGE, Level.COUNTY, Mode.THEORY, 40)), midYear), "yearly");
+        assertThat(onTrack.earned()).isEqualByComparingTo("40"); // this year's hours only
+        assertThat(onTrack.status()).isEqualTo(Status.ON_TRACK);
+        Standing.Line shortYear = line(Standing.of(local, List.of(b(2021, Category.KNOWLEDGE, Level.COUNTY,
+                Mode.THEORY, 80), b(2022, Category.KNOWLEDGE, Level.COUNTY, Mode.THEORY, 50),
+                b(2023, Category.KNOWLEDGE, Level.COUNTY, Mode.THEORY, 40)), midYear), "yearly");
+        assertThat(shortYear.status()).isEqualTo(Status.BEHIND);
+        assertThat(shortYear.forecast()).isEqualTo(Status.BEHIND);
+    }
+
+    @Test
     void aRuleSetWithMistakesNamesEachField() {
         JsonNode bad = RuleSets.JSON.readTree("""
                 {"cycleYears": 0, "cycleStartYear": 2021, "measure": "POINTS", "total": -3, "hoursPerCredit": 10,
                  "requirements": [{"key": "total", "label": "", "measure": "HOURS", "of": {"categories": ["X"]},
-                                   "atLeast": 1.234}]}""");
+                                   "atLeast": 1.234},
+                                  {"key": "big", "label": "%s", "measure": "HOURS", "of": {}, "atLeast": 10001}]}"""
+                .formatted("长".repeat(61)));
         assertThatThrownBy(() -> RuleSets.parse(bad)).isInstanceOfSatisfying(BadInputException.class, e ->
                 assertThat(e.problems()).extracting(BadInputException.Problem::field).containsExactly(
                         "rules.cycleYears", "rules.measure", "rules.total", "rules.requirements[0].key",
                         "rules.requirements[0].label", "rules.requirements[0].of.categories",
-                        "rules.requirements[0].atLeast"));
+                        "rules.requirements[0].atLeast", "rules.requirements[1].label",
+                        "rules.requirements[1].atLeast"));
     }
 }
