@@ -33,13 +33,14 @@ public record RuleSet(long id, String unitPath, int version, String name, LocalD
                         List<Cap> caps) {
     }
 
-    /** Which hours: those of any of the listed categories, levels and modes (an empty list: any). */
+    /** Which hours: those of any of the listed categories, levels and modes (an empty list: any, even unsaid). */
     public record Selector(Set<Category> categories, Set<Level> levels, Set<Mode> modes) {
         public static final Selector ANY = new Selector(Set.of(), Set.of(), Set.of());
 
         public boolean matches(Category category, Level level, Mode mode) {
-            return (categories.isEmpty() || categories.contains(category))
-                    && (levels.isEmpty() || levels.contains(level)) && (modes.isEmpty() || modes.contains(mode));
+            return (categories.isEmpty() || category != null && categories.contains(category))
+                    && (levels.isEmpty() || level != null && levels.contains(level))
+                    && (modes.isEmpty() || modes.contains(mode));
         }
     }
 

@@ -432,6 +432,28 @@ public class Teachers {
         return names;
     }
 
+    /** Teachers' unit paths by id, for records filed under the teacher's unit (ledger entries, compliance). */
+    public java.util.Map<Long, String> paths(java.util.Collection<Long> ids) {
+        java.util.Map<Long, String> paths = new java.util.HashMap<>();
+        if (!ids.isEmpty()) {
+            jdbc.sql("SELECT id, path FROM teacher WHERE id = ANY(?)").param(ids.toArray(Long[]::new))
+                    .query(rs -> {
+                        paths.put(rs.getLong(1), rs.getString(2));
+                    });
+        }
+        return paths;
+    }
+
+    /** The next active teachers after an id, in id order, with their unit paths: to walk every teacher in pages. */
+    public java.util.LinkedHashMap<Long, String> activeAfter(long afterId, int limit) {
+        java.util.LinkedHashMap<Long, String> paths = new java.util.LinkedHashMap<>();
+        jdbc.sql("SELECT id, path FROM teacher WHERE id > ? AND status = 'ACTIVE' ORDER BY id LIMIT ?")
+                .params(afterId, limit).query(rs -> {
+                    paths.put(rs.getLong(1), rs.getString(2));
+                });
+        return paths;
+    }
+
     /** Whether a teacher belongs under a unit path. */
     public boolean isUnder(long teacherId, String unitPath) {
         return jdbc.sql("SELECT EXISTS (SELECT 1 FROM teacher WHERE id = ? AND path LIKE ?)")

@@ -1,0 +1,245 @@
+package org.peiyu.credit;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+import org.peiyu.credit.RuleSet.Measure;
+import org.peiyu.credit.Standing.Status;
+import org.peiyu.directory.DirectoryTree;
+import org.peiyu.directory.Teachers;
+import org.peiyu.directory.Unit;
+import org.peiyu.platform.security.Scope;
+import org.peiyu.platform.web.BadInputException;
+import org.peiyu.platform.web.NotFoundException;
+import org.peiyu.platform.web.Page;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Every active teacher's standing against the rule set that applies to them, kept as a row per teacher so that admins
+ * can count and list by status down the tree: updated in the transaction of each posting, recomputed for everyone
+ * nightly (the even pace a standing is judged against moves with the calendar) and on demand.
+ */
+@Component
+public class Compliance {
+
+    private static final Logger log = LoggerFactory.getLogger(Compliance.class);
+    private static final int CHUNK = 5_000;
+
+    /** A teacher's row: overall status and forecast, the total, and the requirement furthest from being met. */
+    public record Row(long teacherId, String name, String unitPath, Status status, Status forecast, Measure measure,
+                      BigDecimal required, BigDecimal earned, String gapLabel, String gapLabelEn, Measure gapMeasure,
+                      BigDecimal gap, int monthsLeft) {
+    }
+
+    /** Teachers by status under one unit (a child of the unit looked at, or the whole of it). */
+    public record Rate(String code, String name, long teachers, long met, long onTrack, long atRisk, long behind) {
+        /** Share met or on track, in percent. */
+        public double rate() {
+            return teachers == 0 ? 0 : (met + onTrack) * 100.0 / teachers;
+        }
+    }
+
+    /** The rates under a unit: its own and one per unit below it. */
+    public record Rates(String unitPath, String unitName, Rate whole, List<Rate> below) {
+    }
+
+    /** A teacher's standing as judged now, with the rule set that judges it. */
+    public record Judged(RuleSet ruleSet, Standing standing) {
+    }
+
+    private final JdbcClient jdbc;
+    private final RuleSets ruleSets;
+    private final Balances balances;
+    private final Teachers teachers;
+    private final DirectoryTree tree;
+    private final TransactionTemplate tx;
+
+    Compliance(JdbcClient jdbc, RuleSets ruleSets, Balances balances, Teachers teachers, DirectoryTree tree,
+               TransactionTemplate tx) {
+        this.jdbc = jdbc;
+        this.ruleSets = ruleSets;
+        this.balances = balances;
+        this.teachers = teachers;
+        this.tree = tree;
+        this.tx = tx;
+    }
+
+    /** A teacher's standing on a day (today, or a past cycle's last day), computed from their balances. */
+    public Judged judge(long teacherId, String unitPath, LocalDate day) {
+        RuleSet rs = ruleSets.applicable(unitPath, day);
+        return new Judged(rs, Standing.of(rs, balances.of(List.of(teacherId)).getOrDefault(teacherId, List.of()),
+                day));
+    }
+
+    /** Brings these teachers' rows up to date (within the caller's transaction). */
+    void update(Collection<Long> teacherIds, Map<Long, String> paths) {
+        LocalDate today = LocalDate.now(CreditLedger.ZONE);
+        Map<Long, List<Standing.Balance>> all = balances.of(teacherIds);
+        List<Object[]> rows = new ArrayList<>(teacherIds.size());
+        for (long id : teacherIds) {
+            String path = paths.get(id);
+            if (path != null) {
+                RuleSet rs = ruleSets.applicable(path, today);
+                rows.add(row(id, path, rs, Standing.of(rs, all.getOrDefault(id, List.of()), today)));
+            }
+        }
+        write(rows);
+    }
+
+    private static Object[] row(long id, String path, RuleSet rs, Standing s) {
+        Standing.Line total = s.lines().get(0);
+        Standing.Line worst = s.worst();
+        return new Object[] {id, path, rs.id(), s.cycleStart(), s.cycleEnd(), s.status().name(), s.forecast().name(),
+                total.measure().name(), total.required(), total.earned(), worst == null ? null : worst.label(),
+                worst == null ? null : worst.labelEn(), worst == null ? null : worst.measure().name(),
+                worst == null ? null : worst.gap(), (int) s.monthsLeft()};
+    }
+
+    private void write(List<Object[]> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        Object[] params = new Object[15];
+        String[] types = {"bigint", "text", "bigint", "date", "date", "text", "text", "text", "numeric", "numeric",
+                "text", "text", "text", "numeric", "int"};
+        for (int c = 0; c < params.length; c++) {
+            int col = c;
+            params[c] = rows.stream().map(r -> r[col] == null ? null : r[col].toString()).toArray(String[]::new);
+        }
+        StringBuilder unnest = new StringBuilder();
+        for (String t : types) {
+            unnest.append(unnest.isEmpty() ? "" : ", ").append("?::").append(t).append("[]");
+        }
+        jdbc.sql("""
+                        INSERT INTO credit_compliance (teacher_id, unit_path, rule_set_id, cycle_start, cycle_end, status,
+                          forecast, measure, required, earned, gap_label, gap_label_en, gap_measure, gap, months_left)
+                        SELECT * FROM unnest(""" + unnest + """
+                        )
+                        ON CONFLICT (teacher_id) DO UPDATE SET unit_path = excluded.unit_path,
+                          rule_set_id = excluded.rule_set_id, cycle_start = excluded.cycle_start,
+                          cycle_end = excluded.cycle_end, status = excluded.status, forecast = excluded.forecast,
+                          measure = excluded.measure, required = excluded.required, earned = excluded.earned,
+                          gap_label = excluded.gap_label, gap_label_en = excluded.gap_label_en,
+                          gap_measure = excluded.gap_measure, gap = excluded.gap, months_left = excluded.months_left,
+                          updated_at = now()""")
+                .params(params).update();
+    }
+
+    /**
+     * Recomputes every active teacher's row from the balances, in chunks of their own transactions, and drops the rows
+     * of teachers no longer active. Returns how many teachers were judged.
+     */
+    @Scheduled(cron = "${peiyu.credit.recompute-cron:0 30 1 * * *}", zone = "Asia/Shanghai")
+    public long recomputeAll() {
+        long started = System.nanoTime();
+        OffsetDateTime since = jdbc.sql("SELECT now()").query(OffsetDateTime.class).single();
+        long after = 0;
+        long n = 0;
+        while (true) {
+            Map<Long, String> paths = teachers.activeAfter(after, CHUNK);
+            if (paths.isEmpty()) {
+                break;
+            }
+            tx.executeWithoutResult(s -> update(paths.keySet(), paths));
+            n += paths.size();
+            after = paths.keySet().stream().reduce((a, b) -> b).orElseThrow();
+        }
+        jdbc.sql("DELETE FROM credit_compliance WHERE updated_at < ?").param(since).update();
+        log.info("Compliance recomputed for {} teachers in {} ms", n, (System.nanoTime() - started) / 1_000_000);
+        return n;
+    }
+
+    // ---- for admins --------------------------------------------------------------------------------------------
+
+    /** Teachers by status under a unit the admin sees, as a whole and per unit directly below it. */
+    public Rates rates(String unitCode, Scope scope) {
+        Unit unit = unit(unitCode, scope);
+        Scope.Sql s = scope.sql("unit_path", null);
+        String key = "split_part(substr(unit_path, " + (unit.path().length() + 1) + "), '/', 1)";
+        List<Object> params = new ArrayList<>();
+        params.add(Scope.escapeLike(unit.path()) + "%");
+        params.addAll(s.params());
+        List<Rate> below = new ArrayList<>();
+        Rate[] whole = {new Rate(unit.code(), unit.name(), 0, 0, 0, 0, 0)};
+        jdbc.sql("SELECT grouping(" + key + "), " + key + ", count(*), count(*) FILTER (WHERE status = 'MET'), "
+                        + "count(*) FILTER (WHERE status = 'ON_TRACK'), count(*) FILTER (WHERE status = 'AT_RISK'), "
+                        + "count(*) FILTER (WHERE status = 'BEHIND') FROM credit_compliance WHERE unit_path LIKE ? AND "
+                        + s.clause() + " GROUP BY GROUPING SETS ((), (" + key + ")) ORDER BY 1 DESC, 2")
+                .params(params).query(rs -> {
+                    String code = rs.getInt(1) == 1 ? unit.code() : rs.getString(2);
+                    Rate r = new Rate(code, null, rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
+                            rs.getLong(7));
+                    if (rs.getInt(1) == 1) {
+                        whole[0] = new Rate(code, unit.name(), r.teachers(), r.met(), r.onTrack(), r.atRisk(),
+                                r.behind());
+                    } else if (!code.isEmpty()) {
+                        below.add(r);
+                    }
+                });
+        below.replaceAll(r -> new Rate(r.code(), tree.unit(r.code()).map(Unit::name).orElse(r.code()), r.teachers(),
+                r.met(), r.onTrack(), r.atRisk(), r.behind()));
+        return new Rates(unit.path(), unit.name(), whole[0], below);
+    }
+
+    /** The teachers under a unit with a status (all when null), furthest behind first. */
+    public Page<Row> list(String unitCode, Status status, Scope scope, int page, int size) {
+        Unit unit = unit(unitCode, scope);
+        Scope.Sql s = scope.sql("unit_path", null);
+        List<Object> params = new ArrayList<>();
+        params.add(Scope.escapeLike(unit.path()) + "%");
+        params.addAll(s.params());
+        String where = " WHERE unit_path LIKE ? AND " + s.clause();
+        if (status != null) {
+            where += " AND status = ?";
+            params.add(status.name());
+        }
+        long total = jdbc.sql("SELECT count(*) FROM credit_compliance" + where).params(params).query(Long.class)
+                .single();
+        params.add(size);
+        params.add((long) (Math.max(1, page) - 1) * size);
+        List<Row> rows = jdbc.sql("""
+                        SELECT teacher_id, unit_path, status, forecast, measure, required, earned, gap_label,
+                          gap_label_en, gap_measure, gap, months_left FROM credit_compliance""" + where + """
+                         ORDER BY CASE status WHEN 'BEHIND' THEN 0 WHEN 'AT_RISK' THEN 1 WHEN 'ON_TRACK' THEN 2 ELSE 3 END,
+                          earned / required, teacher_id LIMIT ? OFFSET ?""")
+                .params(params).query((rs, n) -> new Row(rs.getLong(1), null, rs.getString(2),
+                        Status.valueOf(rs.getString(3)), Status.valueOf(rs.getString(4)),
+                        Measure.valueOf(rs.getString(5)), rs.getBigDecimal(6), rs.getBigDecimal(7), rs.getString(8),
+                        rs.getString(9), CreditLedger.enumOf(Measure.class, rs.getString(10)), rs.getBigDecimal(11),
+                        rs.getInt(12))).list();
+        Map<Long, String> names = teachers.names(rows.stream().map(Row::teacherId).toList());
+        rows = rows.stream().map(r -> new Row(r.teacherId(), names.get(r.teacherId()), r.unitPath(), r.status(),
+                r.forecast(), r.measure(), r.required(), r.earned(), r.gapLabel(), r.gapLabelEn(), r.gapMeasure(),
+                r.gap(), r.monthsLeft())).toList();
+        return new Page<>(rows, total, Math.max(1, page), size);
+    }
+
+    /** The unit looked at: the given one if the admin sees it, else the admin's first unit. */
+    private Unit unit(String unitCode, Scope scope) {
+        if (unitCode == null || unitCode.isBlank()) {
+            String path = scope.all() ? null : scope.unitPaths().get(0);
+            return path == null ? new Unit("", "", "/", null) : tree.unitByPath(path).orElseThrow();
+        }
+        return tree.unit(unitCode.strip()).filter(u -> scope.covers(u.path()))
+                .orElseThrow(() -> new BadInputException("unit", "account.error.unit"));
+    }
+
+    /** The unit path of a teacher the user sees (404 for any other). */
+    String pathIfVisible(long teacherId, Scope scope) {
+        String path = teachers.paths(List.of(teacherId)).get(teacherId);
+        if (path == null || !scope.seesTeacher(teacherId, path)) {
+            throw new NotFoundException();
+        }
+        return path;
+    }
+}

@@ -1,0 +1,228 @@
+package org.peiyu.credit;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+import jakarta.servlet.http.HttpServletResponse;
+import org.peiyu.credit.CreditLedger.Posting;
+import org.peiyu.credit.CreditLedger.Source;
+import org.peiyu.credit.RuleSet.Mode;
+import org.peiyu.lrs.LearningFact.Category;
+import org.peiyu.lrs.LearningFact.Level;
+import org.peiyu.platform.audit.AuditLog;
+import org.peiyu.platform.files.XlsxExport;
+import org.peiyu.platform.security.CurrentUser;
+import org.peiyu.platform.security.PeiyuUser;
+import org.peiyu.platform.security.Role;
+import org.peiyu.platform.security.Scope;
+import org.peiyu.platform.web.BadInputException;
+import org.peiyu.platform.web.NavigationEntry;
+import org.peiyu.platform.web.NotFoundException;
+import org.springframework.context.MessageSource;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.i18n.LocaleContextHolder;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/** The hours/credit archive (学时档案) of a teacher, for the teacher and for admins, and compliance down the tree. */
+@Controller
+class CreditWeb {
+
+    static final EnumSet<Role> ADMINS = EnumSet.of(Role.SYSTEM_ADMIN, Role.PROVINCE_ADMIN, Role.CITY_ADMIN,
+            Role.DISTRICT_ADMIN, Role.SCHOOL_ADMIN);
+    private static final int PAGE = 50;
+
+    private final CreditLedger ledger;
+    private final Compliance compliance;
+    private final MessageSource messages;
+    private final AuditLog audit;
+
+    CreditWeb(CreditLedger ledger, Compliance compliance, MessageSource messages, AuditLog audit) {
+        this.ledger = ledger;
+        this.compliance = compliance;
+        this.messages = messages;
+        this.audit = audit;
+    }
+
+    // ---- the archive ---------------------------------------------------------------------------------------------
+
+    @GetMapping("/my/credits")
+    String mine(@RequestParam(required = false) Integer year, Model model) {
+        return archive(me(), CurrentUser.scope(), year, false, model);
+    }
+
+    @GetMapping("/my/credits.xlsx")
+    void mineXlsx(@RequestParam(required = false) Integer year, HttpServletResponse response) throws IOException {
+        export(me(), CurrentUser.scope(), year, response);
+    }
+
+    @GetMapping("/credit/teachers/{id}")
+    String teacher(@PathVariable long id, @RequestParam(required = false) Integer year, Model model) {
+        return archive(id, CurrentUser.adminScope(), year, true, model);
+    }
+
+    @GetMapping("/credit/teachers/{id}.xlsx")
+    void teacherXlsx(@PathVariable long id, @RequestParam(required = false) Integer year,
+                     HttpServletResponse response) throws IOException {
+        export(id, CurrentUser.adminScope(), year, response);
+    }
+
+    @PostMapping("/credit/teachers/{id}/adjustments")
+    String adjust(@PathVariable long id, @RequestParam(required = false) @DateTimeFormat(
+                          iso = DateTimeFormat.ISO.DATE) LocalDate occurred,
+                  @RequestParam(required = false) BigDecimal hours,
+                  @RequestParam(required = false) Category category, @RequestParam(required = false) Level level,
+                  @RequestParam(required = false) Mode mode, @RequestParam(required = false) String title,
+                  @RequestParam(required = false) String reason, @RequestParam(required = false) String ref,
+                  Model model, RedirectAttributes redirect) {
+        Scope scope = CurrentUser.adminScope();
+        String by = CurrentUser.get().getUsername();
+        try {
+            ledger.adjust(new Posting(id, occurred, hours, category, level, mode == null ? Mode.THEORY : mode,
+                    Source.ADJUSTMENT, ref, title, reason, List.of()), scope, by);
+        } catch (BadInputException e) {
+            model.addAttribute("problems", e.problems());
+            return archive(id, scope, null, true, model);
+        }
+        redirect.addFlashAttribute("notice", "credit.adjusted");
+        return "redirect:/credit/teachers/" + id;
+    }
+
+    @PostMapping("/credit/entries/{entry}/reversal")
+    String reverse(@PathVariable long entry, @RequestParam long teacher, @RequestParam(required = false) String reason,
+                   Model model, RedirectAttributes redirect) {
+        Scope scope = CurrentUser.adminScope();
+        try {
+            ledger.reverse(entry, reason, scope, CurrentUser.get().getUsername());
+        } catch (BadInputException e) {
+            model.addAttribute("problems", e.problems());
+            return archive(teacher, scope, null, true, model);
+        }
+        redirect.addFlashAttribute("notice", "credit.reversed");
+        return "redirect:/credit/teachers/" + teacher;
+    }
+
+    private static long me() {
+        PeiyuUser me = CurrentUser.get();
+        if (me.teacherId() == null) {
+            throw new NotFoundException();
+        }
+        return me.teacherId();
+    }
+
+    /** The day a cycle is looked at on: today, or the last day of the year asked for if that is earlier. */
+    private static LocalDate day(Integer year) {
+        LocalDate today = LocalDate.now(CreditLedger.ZONE);
+        return year == null || year >= today.getYear() || year < 1990 ? today : LocalDate.of(year, 12, 31);
+    }
+
+    private String archive(long teacherId, Scope scope, Integer year, boolean admin, Model model) {
+        String path = compliance.pathIfVisible(teacherId, scope);
+        LocalDate day = day(year);
+        Compliance.Judged judged = compliance.judge(teacherId, path, day);
+        Standing s = judged.standing();
+        List<CreditLedger.Entry> entries = ledger.entries(teacherId, s.cycleStart(), s.cycleEnd());
+        Map<Integer, BigDecimal> byYear = new TreeMap<>();
+        for (int y = s.cycleStart().getYear(); y <= s.cycleEnd().getYear(); y++) {
+            byYear.put(y, BigDecimal.ZERO);
+        }
+        entries.forEach(e -> byYear.merge(e.occurred().getYear(), e.hours(), BigDecimal::add));
+        model.addAttribute("teacherId", teacherId);
+        model.addAttribute("admin", admin);
+        model.addAttribute("ruleSet", judged.ruleSet());
+        model.addAttribute("standing", s);
+        model.addAttribute("worst", s.worst());
+        model.addAttribute("current", day.equals(LocalDate.now(CreditLedger.ZONE)));
+        model.addAttribute("year", year);
+        model.addAttribute("previousYear", s.cycleStart().getYear() - 1);
+        model.addAttribute("byYear", byYear);
+        model.addAttribute("entries", entries);
+        model.addAttribute("categories", Category.values());
+        model.addAttribute("levels", Level.values());
+        model.addAttribute("modes", Mode.values());
+        model.addAttribute("today", LocalDate.now(CreditLedger.ZONE));
+        model.addAttribute("ref", java.util.UUID.randomUUID()); // a form posted twice counts once
+        return "credit/archive";
+    }
+
+    /** The archive of one cycle as .xlsx: the standing per requirement, then every entry. */
+    private void export(long teacherId, Scope scope, Integer year, HttpServletResponse response) throws IOException {
+        String path = compliance.pathIfVisible(teacherId, scope);
+        Locale locale = LocaleContextHolder.getLocale();
+        boolean en = "en".equals(locale.getLanguage());
+        Standing s = compliance.judge(teacherId, path, day(year)).standing();
+        List<CreditLedger.Entry> entries = ledger.entries(teacherId, s.cycleStart(), s.cycleEnd());
+        try (XlsxExport x = new XlsxExport(XlsxExport.attachment(response, "credits-" + s.cycleStart().getYear()
+                + ".xlsx"), m("nav.myCredits", locale), List.of(m("credit.occurred", locale),
+                m("credit.activity", locale), m("field.hours", locale), m("field.category", locale),
+                m("field.level", locale), m("credit.mode", locale), m("credit.source", locale),
+                m("credit.reasonColumn", locale)))) {
+            for (Standing.Line l : s.lines()) {
+                x.row(List.of(s.cycleStart() + " – " + s.cycleEnd(), l.label() == null
+                                ? m("credit.line.total." + l.measure(), locale) : en ? l.labelEn() : l.label(),
+                        l.earned() + " / " + l.required() + " " + m("credit.measure." + l.measure(), locale), "", "",
+                        "", m("credit.status." + l.status(), locale), ""));
+            }
+            for (CreditLedger.Entry e : entries) {
+                x.row(java.util.Arrays.asList(e.occurred().toString(), e.title(), e.hours(),
+                        m(e.category() == null ? "lrs.category.none" : "lrs.category." + e.category(), locale),
+                        m(e.level() == null ? "lrs.level.none" : "lrs.level." + e.level(), locale),
+                        m("credit.mode." + e.mode(), locale), m("credit.source." + e.source(), locale),
+                        e.reason() == null ? null : e.reason().startsWith("credit.") ? m(e.reason(), locale)
+                                : e.reason()));
+            }
+        }
+        audit.record("credit.export", "teacher", teacherId, path, entries.size() + " entries");
+    }
+
+    private String m(String key, Locale locale) {
+        return messages.getMessage(key, null, key, locale);
+    }
+
+    // ---- compliance down the tree ----------------------------------------------------------------------------------
+
+    @GetMapping("/credit/compliance")
+    String compliance(@RequestParam(required = false) String unit,
+                      @RequestParam(required = false) Standing.Status status,
+                      @RequestParam(defaultValue = "1") int page, Model model) {
+        Scope scope = CurrentUser.adminScope();
+        try {
+            model.addAttribute("rates", compliance.rates(unit, scope));
+            model.addAttribute("page", compliance.list(unit, status, scope, page, PAGE));
+        } catch (BadInputException e) {
+            model.addAttribute("problems", e.problems());
+            model.addAttribute("rates", compliance.rates(null, scope));
+            model.addAttribute("page", compliance.list(null, status, scope, page, PAGE));
+        }
+        model.addAttribute("unit", unit);
+        model.addAttribute("status", status);
+        model.addAttribute("statuses", Standing.Status.values());
+        return "credit/compliance";
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Navigation {
+        @Bean
+        NavigationEntry myCreditsNavigation() {
+            return new NavigationEntry("nav.myCredits", "/my/credits", EnumSet.of(Role.TEACHER), 4);
+        }
+
+        @Bean
+        NavigationEntry complianceNavigation() {
+            return new NavigationEntry("nav.credits", "/credit/compliance", ADMINS, 55);
+        }
+    }
+}
