@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.JsonNode;
@@ -36,6 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  * default, Beijing and Shanghai ship as data and are stored on the first start.
  */
 @Component
+@Order(0) // before the demo, which posts records judged by them
 public class RuleSets implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(RuleSets.class);

@@ -29,18 +29,20 @@ class DemoSetup implements ApplicationRunner {
     private final Accounts accounts;
     private final Teachers teachers;
     private final DemoAssessments assessments;
+    private final DemoCredits credits;
     private final String password;
     private final LrsClients lrsClients;
     private final String lrsKey;
     private final String lrsSecret;
 
     DemoSetup(DemoRegion region, Accounts accounts, Teachers teachers, DemoAssessments assessments,
-              @Value("${peiyu.demo.password:peiyu2026}") String password, LrsClients lrsClients,
+              DemoCredits credits, @Value("${peiyu.demo.password:peiyu2026}") String password, LrsClients lrsClients,
               @Value("${peiyu.demo.lrs-key}") String lrsKey, @Value("${peiyu.demo.lrs-secret}") String lrsSecret) {
         this.region = region;
         this.accounts = accounts;
         this.teachers = teachers;
         this.assessments = assessments;
+        this.credits = credits;
         this.password = password;
         this.lrsClients = lrsClients;
         this.lrsKey = lrsKey;
@@ -82,8 +84,10 @@ class DemoSetup implements ApplicationRunner {
             accounts.createSeeded("teacher", region.label("account.teacher"), password, Role.TEACHER, null, teacherId);
             int answered = assessments.run(sysadmin);
             assessments.evidence(r.firstSchoolCode(), teacherId, reviewer);
-            log.info("Demo region generated: {} divisions, {} schools, {} teachers, {} assessments answered, in {} ms",
-                    r.divisions(), r.schools(), r.teachers(), answered, System.currentTimeMillis() - t0);
+            int entries = credits.run(2026L);
+            log.info("Demo region generated: {} divisions, {} schools, {} teachers, {} assessments answered, {} "
+                            + "training records, in {} ms", r.divisions(), r.schools(), r.teachers(), answered, entries,
+                    System.currentTimeMillis() - t0);
         }
         if (lrsClients.byKey(lrsKey).isEmpty()) {
             lrsClients.create(region.label("lrs.client"), DemoRegion.PROVINCE_CODE, true, true, null, lrsKey, lrsSecret,

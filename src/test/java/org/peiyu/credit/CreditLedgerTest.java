@@ -8,8 +8,10 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,11 @@ import org.peiyu.PlatformTest;
 import org.peiyu.credit.CreditLedger.Posting;
 import org.peiyu.credit.CreditLedger.Source;
 import org.peiyu.credit.RuleSet.Mode;
+import org.peiyu.directory.Teachers;
+import org.peiyu.lrs.Actors;
 import org.peiyu.lrs.LearningFact.Category;
+import org.peiyu.lrs.LrsClients;
+import org.peiyu.lrs.Profile;
 import org.peiyu.lrs.LearningFact.Level;
 import org.peiyu.platform.security.PeiyuUser;
 import org.peiyu.platform.security.Scope;
@@ -44,6 +50,12 @@ class CreditLedgerTest extends PlatformTest {
     Compliance compliance;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    Teachers directory;
+    @Autowired
+    Actors actors;
+    @Autowired
+    LrsClients clients;
 
     /** Teachers of the demo city that no other test posts for (the district's last ones). */
     private List<Long> teachers(int n, int skip) {
@@ -58,6 +70,10 @@ class CreditLedgerTest extends PlatformTest {
                 source == Source.ADJUSTMENT ? "补录" : null, keys);
     }
 
+    private BigDecimal total(long teacher) {
+        return ledger.balances(teacher).stream().map(Standing.Balance::hours).reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
     private long entries() {
         return jdbc.sql("SELECT count(*) FROM credit_entry").query(Long.class).single();
     }
@@ -66,7 +82,8 @@ class CreditLedgerTest extends PlatformTest {
     void balancesEqualTheSumOfEntriesAfterRandomCreditsReversalsAndImports() {
         List<Long> ids = teachers(4, 0);
         Random random = new Random(20261123L);
-        Map<Long, BigDecimal> expected = new HashMap<>();
+        Map<Long, BigDecimal> expected = new HashMap<>(); // on top of the demo records
+        ids.forEach(t -> expected.put(t, total(t)));
         List<Long> live = new ArrayList<>();
         Map<Long, BigDecimal> hoursOf = new HashMap<>();
         Map<Long, Long> teacherOf = new HashMap<>();
@@ -128,9 +145,7 @@ class CreditLedgerTest extends PlatformTest {
                             : b.level().name()) + b.mode() + ":" + b.hours().stripTrailingZeros().toPlainString())
                     .sorted().toList();
             assertThat(fromBalances).isEqualTo(fromEntries);
-            BigDecimal total = ledger.balances(t).stream().map(Standing.Balance::hours)
-                    .reduce(BigDecimal.ZERO, BigDecimal::add);
-            assertThat(total).isEqualByComparingTo(expected.getOrDefault(t, BigDecimal.ZERO));
+            assertThat(total(t)).isEqualByComparingTo(expected.get(t));
             // the compliance row follows: it holds what the standing computed from the balances says
             String path = jdbc.sql("SELECT path FROM teacher WHERE id = ?").param(t).query(String.class).single();
             Standing s = compliance.judge(t, path, LocalDate.now(CreditLedger.ZONE)).standing();
@@ -143,6 +158,57 @@ class CreditLedgerTest extends PlatformTest {
     }
 
     @Test
+    void hoursFromLearningPlatformsArePostedOnceAndReversedWhenVoided() throws Exception {
+        long t = teachers(1, 7).get(0);
+        actors.addMailbox(t, "ledger.teacher@school.test", "test");
+        var platform = clients.create("研修平台", directory.get(t, Scope.ALL).schoolCode(), true, true, null,
+                Scope.ALL, "test");
+        String auth = "Basic " + Base64.getEncoder().encodeToString((platform.client().apiKey() + ":"
+                + platform.secret()).getBytes(StandardCharsets.UTF_8));
+        String p = Profile.IRI;
+        String attended = """
+                {"id":"%s","actor":{"mbox":"mailto:ledger.teacher@school.test"},
+                 "verb":{"id":"http://adlnet.gov/expapi/verbs/attended"},"timestamp":"2026-03-05T09:00:00+08:00",
+                 "object":{"id":"https://platform.test/session-ai-1","definition":{"type":"%s/activity-types/training-session"}},
+                 "context":{"extensions":{"%s/extensions/hours":3,"%s/extensions/category":"ICT",
+                 "%s/extensions/level":"MUNICIPAL"}}}""";
+        UUID first = UUID.randomUUID();
+        UUID again = UUID.randomUUID();
+        BigDecimal before = total(t);
+        for (UUID id : List.of(first, again)) { // the platform reports the same session twice
+            assertThat(mvc.perform(post("/xapi/statements").header("Authorization", auth)
+                    .header("X-Experience-API-Version", "2.0.0").contentType("application/json")
+                    .content(attended.formatted(id, p, p, p, p))).andReturn().getResponse().getStatus())
+                    .isEqualTo(200);
+        }
+        List<CreditLedger.Entry> entries = ledger.entries(t, LocalDate.of(2026, 1, 1), LocalDate.of(2026, 12, 31))
+                .stream().filter(e -> e.source() == Source.XAPI).toList();
+        assertThat(total(t)).isEqualByComparingTo(before.add(BigDecimal.valueOf(3)));
+        assertThat(entries).singleElement().satisfies(e -> {
+            assertThat(e.source()).isEqualTo(Source.XAPI);
+            assertThat(e.hours()).isEqualByComparingTo("3");
+            assertThat(e.category()).isEqualTo(Category.ICT);
+            assertThat(e.level()).isEqualTo(Level.MUNICIPAL);
+            assertThat(e.mode()).isEqualTo(Mode.ONLINE);
+            assertThat(e.occurred()).isEqualTo(LocalDate.of(2026, 3, 5));
+        });
+        // voiding the statement that was posted reverses its entry: the hours are gone from the standing
+        assertThat(mvc.perform(post("/xapi/statements").header("Authorization", auth)
+                .header("X-Experience-API-Version", "2.0.0").contentType("application/json").content("""
+                        {"actor":{"mbox":"mailto:ledger.teacher@school.test"},
+                         "verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},
+                         "object":{"objectType":"StatementRef","id":"%s"}}""".formatted(first))).andReturn()
+                .getResponse().getStatus()).isEqualTo(200);
+        entries = ledger.entries(t, LocalDate.of(2026, 1, 1), LocalDate.of(2026, 12, 31)).stream()
+                .filter(e -> e.source() == Source.XAPI).toList();
+        assertThat(entries).hasSize(2).first().satisfies(e -> {
+            assertThat(e.hours()).isEqualByComparingTo("-3");
+            assertThat(e.reason()).isEqualTo("credit.reason.withdrawn");
+        });
+        assertThat(total(t)).isEqualByComparingTo(before);
+    }
+
+    @Test
     void entriesAreNeverChangedOrDeleted() {
         long t = teachers(1, 4).get(0);
         long id = ledger.post(List.of(posting(t, LocalDate.of(2025, 3, 1), "4", Category.ETHICS, Level.COUNTY,
@@ -152,7 +218,8 @@ class CreditLedgerTest extends PlatformTest {
         assertThatThrownBy(() -> jdbc.sql("DELETE FROM credit_entry WHERE id = ?").param(id).update())
                 .isInstanceOf(DataAccessException.class);
         long reversal = ledger.reverse(id, "课程学时录入有误", Scope.ALL, "test");
-        List<CreditLedger.Entry> both = ledger.entries(t, LocalDate.of(2025, 1, 1), LocalDate.of(2025, 12, 31));
+        List<CreditLedger.Entry> both = ledger.entries(t, LocalDate.of(2025, 1, 1), LocalDate.of(2025, 12, 31))
+                .stream().filter(e -> e.source() == Source.COURSE).toList();
         assertThat(both).extracting(CreditLedger.Entry::id).containsExactly(reversal, id);
         assertThat(both.get(0).hours()).isEqualByComparingTo("-4");
         assertThat(both.get(0).reverses()).isEqualTo(id);
@@ -199,8 +266,11 @@ class CreditLedgerTest extends PlatformTest {
         PeiyuUser teacher = account("teacher");
         PeiyuUser district = account("district");
         long me = teacher.teacherId();
+        BigDecimal hoursBefore = total(me);
         String mine = page(get("/my/credits"), teacher);
-        assertThat(mine).contains("全国：中小学教师五年 360 学时").contains("id=\"status\"").contains("还差");
+        assertThat(mine).as("the rule set, the status, its reason and the demo records")
+                .contains("全国：中小学教师五年 360 学时").contains("id=\"status\"").contains("id=\"reason\"")
+                .contains("（演示）");
 
         // the district posts 12 hours of ICT practice; the teacher sees it, the reason changes
         MockHttpServletResponse posted = mvc.perform(post("/credit/teachers/{id}/adjustments", me).with(csrf())
@@ -210,7 +280,7 @@ class CreditLedgerTest extends PlatformTest {
         assertThat(posted.getStatus()).isEqualTo(302);
         mine = page(get("/my/credits"), teacher);
         assertThat(mine).contains("人工智能助教实践工作坊").contains("线下培训补录").contains("手工调整");
-        assertThat(mine).doesNotContain("id=\"adjustment\"").as("teachers cannot adjust");
+        assertThat(mine).as("teachers cannot adjust").doesNotContain("id=\"adjustment\"");
 
         // bad input: every field named, nothing posted
         long before = entries();
@@ -258,8 +328,7 @@ class CreditLedgerTest extends PlatformTest {
                 .getStatus()).isEqualTo(302);
         String archive = page(get("/credit/teachers/{id}", me), district);
         assertThat(archive).contains("重复登记").contains("已由第").contains("冲销第");
-        assertThat(ledger.balances(me).stream().filter(b -> b.category() == Category.ICT)
-                .map(Standing.Balance::hours).reduce(BigDecimal.ZERO, BigDecimal::add)).isZero();
+        assertThat(total(me)).as("only the 1-hour reading is left").isEqualByComparingTo(hoursBefore.add(BigDecimal.ONE));
 
         // the archive exports as .xlsx
         MockHttpServletResponse xlsx = mvc.perform(get("/my/credits.xlsx").with(user(teacher))).andReturn()
