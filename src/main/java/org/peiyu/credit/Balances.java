@@ -4,8 +4,10 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import org.peiyu.credit.RuleSet.Mode;
@@ -13,6 +15,7 @@ import org.peiyu.lrs.LearningFact.Category;
 import org.peiyu.lrs.LearningFact.Level;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The sums of the ledger's entries per teacher, year and kind of hours (category, level, mode), kept in the
@@ -57,18 +60,51 @@ class Balances {
                 .update();
     }
 
-    /** The balances of these teachers, every year. */
+    /**
+     * Computes every balance again from the entries, in one transaction: the full recomputation, and the check that
+     * what was kept incrementally is what the entries say. Returns how many balances there are.
+     */
+    @Transactional
+    int rebuild() {
+        jdbc.sql("TRUNCATE credit_balance").update(); // postings wait for the rebuild, none is lost
+
+        int n = jdbc.sql("""
+                INSERT INTO credit_balance (teacher_id, year, category, level, mode, hours)
+                SELECT teacher_id, extract(year FROM occurred)::int, coalesce(category, ''), coalesce(level, ''), mode,
+                  sum(hours)
+                FROM credit_entry GROUP BY 1, 2, 3, 4, 5""").update();
+        jdbc.sql("ANALYZE credit_balance").update();
+        return n;
+    }
+
+    /**
+     * The balances of these teachers, every year. Many teachers (a chunk of a recomputation, ids close together) are
+     * read as one range of the key, the others dropped here: far cheaper than probing the index once per teacher.
+     */
     Map<Long, List<Standing.Balance>> of(Collection<Long> teacherIds) {
         Map<Long, List<Standing.Balance>> out = new HashMap<>();
-        jdbc.sql("SELECT teacher_id, year, category, level, mode, hours FROM credit_balance "
-                        + "WHERE teacher_id = ANY(?) AND hours <> 0")
-                .param(teacherIds.toArray(Long[]::new))
-                .query(rs -> {
-                    out.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new Standing.Balance(rs.getInt(2),
-                            CreditLedger.enumOf(Category.class, rs.getString(3)),
-                            CreditLedger.enumOf(Level.class, rs.getString(4)), Mode.valueOf(rs.getString(5)),
-                            rs.getBigDecimal(6)));
-                });
+        if (teacherIds.isEmpty()) {
+            return out;
+        }
+        boolean range = teacherIds.size() > 100;
+        Set<Long> wanted = range ? new HashSet<>(teacherIds) : null;
+        var sql = range
+                ? jdbc.sql(SELECT + "teacher_id BETWEEN ? AND ? AND hours <> 0").params(
+                        teacherIds.stream().mapToLong(Long::longValue).min().orElseThrow(),
+                        teacherIds.stream().mapToLong(Long::longValue).max().orElseThrow())
+                : jdbc.sql(SELECT + "teacher_id = ANY(?) AND hours <> 0").param(teacherIds.toArray(Long[]::new));
+        sql.query(rs -> {
+            long teacher = rs.getLong(1);
+            if (wanted == null || wanted.contains(teacher)) {
+                out.computeIfAbsent(teacher, k -> new ArrayList<>()).add(new Standing.Balance(rs.getInt(2),
+                        CreditLedger.enumOf(Category.class, rs.getString(3)),
+                        CreditLedger.enumOf(Level.class, rs.getString(4)), Mode.valueOf(rs.getString(5)),
+                        rs.getBigDecimal(6)));
+            }
+        });
         return out;
     }
+
+    private static final String SELECT = "SELECT teacher_id, year, category, level, mode, hours FROM credit_balance "
+            + "WHERE ";
 }

@@ -13,6 +13,8 @@ import org.peiyu.credit.Standing.Status;
 import org.peiyu.directory.DirectoryTree;
 import org.peiyu.directory.Teachers;
 import org.peiyu.directory.Unit;
+import org.peiyu.platform.audit.AuditLog;
+import org.peiyu.platform.notification.Notifications;
 import org.peiyu.platform.security.Scope;
 import org.peiyu.platform.web.BadInputException;
 import org.peiyu.platform.web.NotFoundException;
@@ -22,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -63,9 +66,13 @@ public class Compliance {
     private final Teachers teachers;
     private final DirectoryTree tree;
     private final TransactionTemplate tx;
+    private final Notifications notifications;
+    private final AuditLog audit;
 
     Compliance(JdbcClient jdbc, RuleSets ruleSets, Balances balances, Teachers teachers, DirectoryTree tree,
-               TransactionTemplate tx) {
+               TransactionTemplate tx, Notifications notifications, AuditLog audit) {
+        this.notifications = notifications;
+        this.audit = audit;
         this.jdbc = jdbc;
         this.ruleSets = ruleSets;
         this.balances = balances;
@@ -141,22 +148,61 @@ public class Compliance {
      */
     @Scheduled(cron = "${peiyu.credit.recompute-cron:0 30 1 * * *}", zone = "Asia/Shanghai")
     public long recomputeAll() {
+        return recompute("/");
+    }
+
+    /** Recomputes the rows of the active teachers under a unit (e.g. after a rule set there was published). */
+    public long recompute(String unitPath) {
         long started = System.nanoTime();
         OffsetDateTime since = jdbc.sql("SELECT now()").query(OffsetDateTime.class).single();
+        long n = eachChunk(unitPath, paths -> tx.executeWithoutResult(s -> update(paths.keySet(), paths)));
+        jdbc.sql("DELETE FROM credit_compliance WHERE updated_at < ? AND unit_path LIKE ?")
+                .params(since, Scope.escapeLike(unitPath) + "%").update();
+        log.info("Compliance recomputed for {} teachers under {} in {} ms", n, unitPath,
+                (System.nanoTime() - started) / 1_000_000);
+        return n;
+    }
+
+    /** Hands the active teachers under a unit to {@code chunk} a few thousand at a time; returns how many. */
+    private long eachChunk(String unitPath, java.util.function.Consumer<Map<Long, String>> chunk) {
         long after = 0;
         long n = 0;
-        while (true) {
-            Map<Long, String> paths = teachers.activeAfter(after, CHUNK);
-            if (paths.isEmpty()) {
-                break;
-            }
-            tx.executeWithoutResult(s -> update(paths.keySet(), paths));
+        for (Map<Long, String> paths; !(paths = teachers.activeAfter(after, CHUNK, unitPath)).isEmpty(); ) {
+            chunk.accept(paths);
             n += paths.size();
             after = paths.keySet().stream().reduce((a, b) -> b).orElseThrow();
         }
-        jdbc.sql("DELETE FROM credit_compliance WHERE updated_at < ?").param(since).update();
-        log.info("Compliance recomputed for {} teachers in {} ms", n, (System.nanoTime() - started) / 1_000_000);
         return n;
+    }
+
+    /** What publishing a draft would do: how many teachers it would judge, and how their status would change. */
+    public record Preview(long judged, long changed, Map<Status, Map<Status, Long>> transitions) {
+    }
+
+    /** Judges every teacher the draft would judge under it and under today's rules, without writing anything. */
+    public Preview preview(RuleSet draft) {
+        LocalDate today = LocalDate.now(CreditLedger.ZONE);
+        Map<Status, Map<Status, Long>> transitions = new java.util.EnumMap<>(Status.class);
+        long[] counts = new long[2];
+        eachChunk(draft.unitPath(), paths -> {
+            Map<Long, List<Standing.Balance>> all = balances.of(paths.keySet());
+            paths.forEach((id, path) -> {
+                RuleSet next = ruleSets.applicableWith(draft, path, today);
+                if (next != draft) {
+                    return; // a nearer unit's rule set judges this teacher
+                }
+                List<Standing.Balance> b = all.getOrDefault(id, List.of());
+                Status now = Standing.of(ruleSets.applicable(path, today), b, today).status();
+                Status then = Standing.of(draft, b, today).status();
+                transitions.computeIfAbsent(now, k -> new java.util.EnumMap<>(Status.class)).merge(then, 1L,
+                        Long::sum);
+                counts[0]++;
+                if (now != then) {
+                    counts[1]++;
+                }
+            });
+        });
+        return new Preview(counts[0], counts[1], transitions);
     }
 
     // ---- for admins --------------------------------------------------------------------------------------------
@@ -222,6 +268,48 @@ public class Compliance {
                 r.forecast(), r.measure(), r.required(), r.earned(), r.gapLabel(), r.gapLabelEn(), r.gapMeasure(),
                 r.gap(), r.monthsLeft())).toList();
         return new Page<>(rows, total, Math.max(1, page), size);
+    }
+
+    /** How many teachers a reminder reached, and how many had had one within the quiet period. */
+    public record Reminded(int sent, int skipped) {
+    }
+
+    /**
+     * Reminds the teachers under a unit with a status (at risk and behind when null) by in-app notification, with the
+     * admin's note; those reminded within a day are skipped.
+     */
+    @Transactional
+    public Reminded remind(String unitCode, Status status, String note, Scope scope, String sender) {
+        Unit unit = unit(unitCode, scope);
+        String text = note == null || note.isBlank() ? null : note.strip();
+        if (text != null && text.length() > 500) {
+            throw new BadInputException("note", "credit.error.note");
+        }
+        Scope.Sql s = scope.sql("unit_path", null);
+        List<String> statuses = status == null ? List.of(Status.AT_RISK.name(), Status.BEHIND.name())
+                : List.of(status.name());
+        int sent = 0;
+        int matched = 0;
+        long after = 0;
+        while (true) {
+            List<Object> params = new ArrayList<>();
+            params.add(Scope.escapeLike(unit.path()) + "%");
+            params.addAll(s.params());
+            params.add(statuses.toArray(String[]::new));
+            params.add(after);
+            List<Long> ids = jdbc.sql("SELECT teacher_id FROM credit_compliance WHERE unit_path LIKE ? AND "
+                            + s.clause() + " AND status = ANY(?) AND teacher_id > ? ORDER BY teacher_id LIMIT 10000")
+                    .params(params).query(Long.class).list();
+            if (ids.isEmpty()) {
+                break;
+            }
+            matched += ids.size();
+            sent += notifications.send(ids, "credit.reminder", "credit.reminder.message", text, "/my/credits",
+                    sender);
+            after = ids.get(ids.size() - 1);
+        }
+        audit.record("credit.remind", "unit", unit.code(), unit.path(), sent + " of " + matched);
+        return new Reminded(sent, matched - sent);
     }
 
     /** The unit looked at: the given one if the admin sees it, else the admin's first unit. */

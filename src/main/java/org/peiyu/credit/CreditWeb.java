@@ -213,6 +213,22 @@ class CreditWeb {
         return "credit/compliance";
     }
 
+    @PostMapping("/credit/compliance/reminders")
+    String remind(@RequestParam(required = false) String unit, @RequestParam(required = false) Standing.Status status,
+                  @RequestParam(required = false) String note, Model model, RedirectAttributes redirect) {
+        Scope scope = CurrentUser.adminScope();
+        try {
+            Compliance.Reminded r = compliance.remind(unit, status, note, scope, CurrentUser.get().displayName());
+            redirect.addFlashAttribute("reminded", new Object[] {r.sent(), r.skipped()});
+        } catch (BadInputException e) {
+            model.addAttribute("problems", e.problems());
+            return compliance(unit, status, 1, model);
+        }
+        redirect.addAttribute("unit", unit);
+        redirect.addAttribute("status", status);
+        return "redirect:/credit/compliance";
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class Navigation {
         @Bean

@@ -18,7 +18,10 @@ import org.peiyu.credit.RuleSet.Measure;
 import org.peiyu.credit.RuleSet.Mode;
 import org.peiyu.lrs.LearningFact.Category;
 import org.peiyu.lrs.LearningFact.Level;
+import org.peiyu.platform.audit.AuditLog;
+import org.peiyu.platform.security.Scope;
 import org.peiyu.platform.web.BadInputException;
+import org.peiyu.platform.web.NotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -46,10 +49,12 @@ public class RuleSets implements ApplicationRunner {
     private static final BigDecimal MAX_AMOUNT = BigDecimal.valueOf(10_000);
 
     private final JdbcClient jdbc;
+    private final AuditLog audit;
     private volatile List<RuleSet> published;
 
-    RuleSets(JdbcClient jdbc) {
+    RuleSets(JdbcClient jdbc, AuditLog audit) {
         this.jdbc = jdbc;
+        this.audit = audit;
     }
 
     @Override
@@ -78,11 +83,98 @@ public class RuleSets implements ApplicationRunner {
 
     /** The rule set a teacher at this unit path is judged by on a day. */
     public RuleSet applicable(String unitPath, LocalDate day) {
-        return published().stream()
+        return applicable(published(), unitPath, day);
+    }
+
+    /** The rule set that would judge a teacher if a draft were published too. */
+    RuleSet applicableWith(RuleSet draft, String unitPath, LocalDate day) {
+        List<RuleSet> all = new ArrayList<>(published());
+        all.add(draft);
+        return applicable(all, unitPath, day);
+    }
+
+    /** The nearest unit's rule set in effect that day; of several versions there, the newest. */
+    private static RuleSet applicable(List<RuleSet> sets, String unitPath, LocalDate day) {
+        return sets.stream()
                 .filter(r -> unitPath.startsWith(r.unitPath()) && !r.effectiveFrom().isAfter(day)
                         && (r.effectiveTo() == null || !r.effectiveTo().isBefore(day)))
                 .max(Comparator.comparing((RuleSet r) -> r.unitPath().length()).thenComparing(RuleSet::version))
                 .orElseThrow(() -> new IllegalStateException("no rule set covers " + unitPath));
+    }
+
+    /**
+     * The rule sets an admin sees: every version at the units they administer and below, and the published ones above
+     * them that their teachers inherit (read only).
+     */
+    public List<RuleSet> visible(Scope scope) {
+        return jdbc.sql(SELECT + " ORDER BY unit_path, version DESC").query(this::row).stream()
+                .filter(r -> scope.covers(r.unitPath()) || r.status() == RuleSet.Status.PUBLISHED
+                        && (scope.all() || scope.unitPaths().stream().anyMatch(p -> p.startsWith(r.unitPath()))))
+                .toList();
+    }
+
+    /** A rule set the admin may change: one at a unit they administer. */
+    public RuleSet editable(long id, Scope scope) {
+        return get(id).filter(r -> scope.covers(r.unitPath())).orElseThrow(NotFoundException::new);
+    }
+
+    /**
+     * Saves a draft: a new version at the unit (when {@code id} is null) or changes to a draft not yet published. The
+     * document is checked field by field; nothing is saved when any is wrong.
+     */
+    @Transactional
+    public long saveDraft(Long id, String unitPath, String name, LocalDate effectiveFrom, JsonNode rules, Scope scope,
+                          String by) {
+        BadInputException.Collector errors = new BadInputException.Collector();
+        if (unitPath == null || !scope.covers(unitPath)) {
+            errors.add("unitCode", "account.error.unit");
+        }
+        String n = name == null ? "" : name.strip();
+        if (n.isEmpty() || n.length() > 100) {
+            errors.add("name", "credit.rules.error.name");
+        }
+        if (effectiveFrom == null) {
+            errors.add("effectiveFrom", "credit.rules.error.effectiveFrom");
+        }
+        try {
+            parse(rules);
+        } catch (BadInputException e) {
+            e.problems().forEach(p -> errors.add(p.field(), p.messageKey(), p.args()));
+        }
+        errors.throwIfAny();
+        String doc = JSON.writeValueAsString(rules);
+        if (id == null) {
+            long created = jdbc.sql("""
+                            INSERT INTO credit_rule_set (unit_path, version, name, effective_from, status, rules,
+                              created_by)
+                            SELECT ?, coalesce(max(version), 0) + 1, ?, ?, 'DRAFT', CAST(? AS jsonb), ?
+                            FROM credit_rule_set WHERE unit_path = ? RETURNING id""")
+                    .params(unitPath, n, effectiveFrom, doc, by, unitPath).query(Long.class).single();
+            audit.record("credit.ruleSet.draft", "credit_rule_set", created, unitPath, n);
+            return created;
+        }
+        RuleSet draft = editable(id, scope);
+        if (draft.status() != RuleSet.Status.DRAFT) {
+            throw new BadInputException("status", "credit.rules.error.published");
+        }
+        jdbc.sql("UPDATE credit_rule_set SET name = ?, effective_from = ?, rules = CAST(? AS jsonb) WHERE id = ?")
+                .params(n, effectiveFrom, doc, id).update();
+        audit.record("credit.ruleSet.draft", "credit_rule_set", id, draft.unitPath(), n);
+        return id;
+    }
+
+    /** Publishes a draft: from its effective date it judges the teachers below its unit that no nearer one does. */
+    @Transactional
+    public RuleSet publish(long id, Scope scope) {
+        RuleSet draft = editable(id, scope);
+        if (draft.status() != RuleSet.Status.DRAFT) {
+            throw new BadInputException("status", "credit.rules.error.published");
+        }
+        jdbc.sql("UPDATE credit_rule_set SET status = 'PUBLISHED', published_at = now() WHERE id = ?").param(id)
+                .update();
+        audit.record("credit.ruleSet.publish", "credit_rule_set", id, draft.unitPath(), draft.name());
+        published = null;
+        return get(id).orElseThrow();
     }
 
     public Optional<RuleSet> get(long id) {

@@ -47,7 +47,7 @@ class DemoCredits {
         List<Posting> batch = new ArrayList<>();
         int posted = 0;
         long after = 0;
-        for (Map<Long, String> page; !(page = teachers.activeAfter(after, BATCH)).isEmpty(); ) {
+        for (Map<Long, String> page; !(page = teachers.activeAfter(after, BATCH, "/")).isEmpty(); ) {
             for (long teacher : page.keySet()) {
                 double pace = random.nextDouble() * 1.6; // of the 72 hours a year an even pace to 360 needs
                 int n = 0;

@@ -444,11 +444,14 @@ public class Teachers {
         return paths;
     }
 
-    /** The next active teachers after an id, in id order, with their unit paths: to walk every teacher in pages. */
-    public java.util.LinkedHashMap<Long, String> activeAfter(long afterId, int limit) {
+    /**
+     * The next active teachers under a unit path after an id, in id order, with their unit paths: to walk every
+     * teacher in pages.
+     */
+    public java.util.LinkedHashMap<Long, String> activeAfter(long afterId, int limit, String underPath) {
         java.util.LinkedHashMap<Long, String> paths = new java.util.LinkedHashMap<>();
-        jdbc.sql("SELECT id, path FROM teacher WHERE id > ? AND status = 'ACTIVE' ORDER BY id LIMIT ?")
-                .params(afterId, limit).query(rs -> {
+        jdbc.sql("SELECT id, path FROM teacher WHERE id > ? AND status = 'ACTIVE' AND path LIKE ? ORDER BY id LIMIT ?")
+                .params(afterId, Scope.escapeLike(underPath) + "%", limit).query(rs -> {
                     paths.put(rs.getLong(1), rs.getString(2));
                 });
         return paths;

@@ -32,7 +32,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * teacher list page over HTTP for typical filters, sorts and scopes.
  *
  * <pre>./mvnw -Pbench test-compile exec:java -Dbench=directory [-Dbench.size=PROVINCE|CITY]</pre>
- * The others: {@code -Dbench=assessment}, {@code -Dbench=lrs [-Dbench.statements=10000000]};
+ * The others: {@code -Dbench=assessment}, {@code -Dbench=lrs [-Dbench.statements=10000000]},
+ * {@code -Dbench=credit [-Dbench.entries=20]} (in its own database, target/bench-credit);
  * {@code -Dbench.reuse=true} keeps the database of the last run (the LRS benchmark then skips its setup).
  */
 public final class Benchmarks {
@@ -42,18 +43,19 @@ public final class Benchmarks {
 
     public static void main(String[] args) throws Exception {
         String which = System.getProperty("bench", "directory");
-        if (!which.equals("directory") && !which.equals("assessment") && !which.equals("lrs")) {
-            throw new IllegalArgumentException("unknown benchmark: " + which + " (directory, assessment, lrs)");
+        if (!List.of("directory", "assessment", "lrs", "credit").contains(which)) {
+            throw new IllegalArgumentException("unknown benchmark: " + which + " (directory, assessment, lrs, credit)");
         }
         DemoRegion.Size size = System.getProperty("bench.size", "PROVINCE").equals("CITY") ? DemoRegion.Size.CITY
                 : DemoRegion.Size.PROVINCE;
         // command-line arguments outrank application.properties
         ConfigurableApplicationContext ctx = new SpringApplicationBuilder(PeiyuApplication.class)
-                .run("--server.port=0", "--peiyu.demo=false", "--peiyu.embedded-db.data-dir=target/bench-postgres",
+                .run("--server.port=0", "--peiyu.demo=false", "--peiyu.embedded-db.data-dir=target/bench-"
+                                + (which.equals("credit") ? "credit" : "postgres"),
                         "--peiyu.embedded-db.clean=" + !Boolean.getBoolean("bench.reuse"),
                         "--peiyu.pii.key=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
                         "--spring.main.banner-mode=off", "--logging.level.root=WARN",
-                        "--springdoc.api-docs.enabled=false",
+                        "--springdoc.api-docs.enabled=false", "--peiyu.credit.recompute-cron=-",
                         // sized as a server on this machine would be (24 GiB): a quarter of the memory for shared
                         // buffers, checkpoints far enough apart that large indexes are not rewritten page by page
                         "--peiyu.embedded-db.server.shared_buffers=4GB",
@@ -62,6 +64,8 @@ public final class Benchmarks {
         try {
             if (which.equals("directory")) {
                 run(ctx, size);
+            } else if (which.equals("credit")) {
+                org.peiyu.credit.CreditBenchmark.run(ctx, Integer.getInteger("bench.entries", 20));
             } else if (which.equals("lrs")) {
                 org.peiyu.lrs.LrsBenchmark.run(ctx, Long.getLong("bench.statements", 10_000_000L));
             } else {

@@ -257,6 +257,50 @@ class BrowserJourneyTest extends PlatformTest {
         assertThat(browser.findElement(By.id("rules")).getText()).doesNotContain("browser.test/verbs/watched");
     }
 
+    @Test
+    void aTeacherOpensTheirTrainingRecordWithItsStatusAndReason() {
+        signIn("teacher");
+        browser.findElement(By.linkText("我的学时档案")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("lines")));
+        assertThat(browser.findElement(By.id("status")).getText()).matches("已达标|按进度|有风险|落后");
+        assertThat(browser.findElement(By.id("reason")).getText()).matches("已达标|还差.+ [0-9.]+ 学时，剩余 [0-9]+ 个月");
+        assertThat(browser.findElement(By.id("lines")).getText()).contains("总学时").contains("信息技术应用能力");
+        assertThat(browser.findElement(By.id("entries")).getText()).contains("（演示）").contains("导入");
+        browser.findElement(By.linkText("上一周期")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("cycle"), "2021-01-01"));
+    }
+
+    @Test
+    void aDistrictAdminListsTeachersAtRiskAndRemindsThem() {
+        var me = teachers.get(account("teacher").teacherId(), org.peiyu.platform.security.Scope.ALL);
+        signIn("district");
+        browser.findElement(By.linkText("学时学分")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("rates")));
+        assertThat(browser.findElement(By.id("rates")).getText()).contains(me.schoolName());
+        browser.findElement(By.linkText(me.schoolName())).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("unit-name"), me.schoolName()));
+        // the admin filters to the teacher's status and reminds everyone the list holds
+        String status = jdbc.sql("SELECT status FROM credit_compliance WHERE teacher_id = ?").param(me.id())
+                .query(String.class).single();
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.name("status"))).selectByValue(status);
+        browser.findElement(By.cssSelector("form.filters button")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("teacher-" + me.id())));
+        String label = browser.findElement(By.cssSelector("#teacher-" + me.id() + " .tag")).getText();
+        assertThat(browser.findElements(By.cssSelector("#teachers-list .tag"))).allSatisfy(t ->
+                assertThat(t.getText()).isEqualTo(label));
+        browser.findElement(By.cssSelector("#remind input[name=note]")).sendKeys("请于本月完成线上研修");
+        browser.findElement(By.cssSelector("#remind button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("reminded"), "发送提醒"));
+
+        signIn("teacher");
+        browser.get(url("/my/notifications"));
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains("学时学分提醒");
+        browser.findElement(By.linkText("查看")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("lines")));
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
     @org.springframework.beans.factory.annotation.Autowired
     org.peiyu.lrs.LrsClients clients;
     @org.springframework.beans.factory.annotation.Autowired

@@ -51,6 +51,8 @@ class CreditLedgerTest extends PlatformTest {
     @Autowired
     JdbcClient jdbc;
     @Autowired
+    Balances balances;
+    @Autowired
     Teachers directory;
     @Autowired
     Actors actors;
@@ -132,6 +134,12 @@ class CreditLedgerTest extends PlatformTest {
             }
         }
         assertThat(duplicates).as("the pool of keys makes repeats happen").isGreaterThan(10);
+        // every balance kept along the way is what a recomputation from all entries gives
+        String all = "SELECT concat_ws('|', teacher_id, year, category, level, mode, hours) FROM credit_balance "
+                + "ORDER BY 1";
+        List<String> kept = jdbc.sql(all).query(String.class).list();
+        balances.rebuild();
+        assertThat(jdbc.sql(all).query(String.class).list()).isEqualTo(kept);
         for (long t : ids) {
             // the balances, every kind of hours, equal the entries' sum; and the model's
             List<String> fromEntries = jdbc.sql("""
@@ -356,6 +364,33 @@ class CreditLedgerTest extends PlatformTest {
         assertThat(compliance.list(null, worst, district.scope(), 1, 50).items()).isNotEmpty()
                 .allSatisfy(r -> assertThat(r.status()).isEqualTo(worst))
                 .allSatisfy(r -> assertThat(r.unitPath()).startsWith(path));
+        // the district reminds the demo teacher's school, those of the teacher's status; the teacher is notified once
+        PeiyuUser teacher = account("teacher");
+        String school = directory.get(teacher.teacherId(), Scope.ALL).schoolCode();
+        String mine = jdbc.sql("SELECT status FROM credit_compliance WHERE teacher_id = ?")
+                .param(teacher.teacherId()).query(String.class).single();
+        long sameStatus = jdbc.sql("SELECT count(*) FROM credit_compliance c JOIN teacher t ON t.id = c.teacher_id "
+                + "WHERE t.school_id = (SELECT school_id FROM teacher WHERE id = ?) AND c.status = ?")
+                .params(teacher.teacherId(), mine).query(Long.class).single();
+        assertThat(page(post("/credit/compliance/reminders").with(csrf()).param("unit", school)
+                .param("status", mine).param("note", "x".repeat(501)), district)).contains("附言最多 500 个字");
+        MockHttpServletResponse sent = mvc.perform(post("/credit/compliance/reminders").with(csrf())
+                .with(user(district)).param("unit", school).param("status", mine).param("note", "请在月底前完成线上研修"))
+                .andReturn().getResponse();
+        assertThat(sent.getStatus()).isEqualTo(302);
+        var again = mvc.perform(post("/credit/compliance/reminders").with(csrf()).with(user(district))
+                .param("unit", school).param("status", mine)).andReturn();
+        assertThat(again.getResponse().getStatus()).as(again.getResponse().getContentAsString()).isEqualTo(302);
+        assertThat((Object[]) again.getFlashMap().get("reminded")).as("sent again at once, everyone is skipped")
+                .containsExactly(0, (int) sameStatus);
+        assertThat(page(get("/my/credits"), teacher)).contains("id=\"unread\"").contains("1 条未读通知");
+        String notes = page(get("/my/notifications"), teacher);
+        assertThat(notes).contains("学时学分提醒").contains("请在月底前完成线上研修").contains("/my/credits");
+        mvc.perform(post("/my/notifications/read").with(csrf()).with(user(teacher))).andReturn();
+        assertThat(page(get("/my/notifications"), teacher)).doesNotContain("id=\"unread\"");
+        assertThat(mvc.perform(get("/my/notifications").with(user(district))).andReturn().getResponse().getStatus())
+                .isEqualTo(404);
+
         // a unit outside the admin's scope is refused by name, and teachers get nothing
         String outside = jdbc.sql("SELECT code FROM division WHERE path NOT LIKE ? AND level = 3 LIMIT 1")
                 .param(path + "%").query(String.class).single();

@@ -4,6 +4,7 @@ import java.util.Comparator;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.peiyu.platform.notification.Notifications;
 import org.peiyu.platform.security.CurrentUser;
 import org.peiyu.platform.security.PeiyuUser;
 import org.springframework.beans.factory.annotation.Value;
@@ -11,16 +12,26 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.stereotype.Controller;
 
-/** What every page's layout needs: the user, their navigation, the demo banner. */
+/** What every page's layout needs: the user, their navigation and unread notifications, the demo banner. */
 @ControllerAdvice(annotations = Controller.class)
 class LayoutAdvice {
 
     private final List<NavigationEntry> entries;
     private final boolean demo;
+    private final Notifications notifications;
 
-    LayoutAdvice(List<NavigationEntry> entries, @Value("${peiyu.demo:false}") boolean demo) {
+    LayoutAdvice(List<NavigationEntry> entries, @Value("${peiyu.demo:false}") boolean demo,
+                 Notifications notifications) {
         this.entries = entries.stream().sorted(Comparator.comparingInt(NavigationEntry::order)).toList();
         this.demo = demo;
+        this.notifications = notifications;
+    }
+
+    /** A teacher's unread notifications, shown beside their name. */
+    @ModelAttribute("unread")
+    Integer unread() {
+        return CurrentUser.find().filter(u -> u.teacherId() != null).map(u -> notifications.unread(u.teacherId()))
+                .orElse(null);
     }
 
     @ModelAttribute("me")
