@@ -28,7 +28,8 @@ public abstract class PlatformTest {
     }
 
     /** A page as this user sees it; it must answer 200. */
-    protected String page(org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder r, PeiyuUser who)
+    protected String page(org.springframework.test.web.servlet.request.AbstractMockHttpServletRequestBuilder<?> r,
+                          PeiyuUser who)
             throws Exception {
         var res = mvc.perform(r.with(org.springframework.security.test.web.servlet.request
                 .SecurityMockMvcRequestPostProcessors.user(who))).andReturn().getResponse();

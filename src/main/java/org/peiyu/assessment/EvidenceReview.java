@@ -1,7 +1,5 @@
 package org.peiyu.assessment;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDateTime;
@@ -15,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 import org.peiyu.account.Accounts;
 import org.peiyu.directory.DirectoryTree;
@@ -26,6 +22,7 @@ import org.peiyu.directory.Unit;
 import org.peiyu.framework.FrameworkItem;
 import org.peiyu.framework.Frameworks;
 import org.peiyu.platform.audit.AuditLog;
+import org.peiyu.platform.files.FileKinds;
 import org.peiyu.platform.security.Scope;
 import org.peiyu.platform.web.BadInputException;
 import org.peiyu.platform.web.NotFoundException;
@@ -288,7 +285,7 @@ public class EvidenceReview {
         if (content == null || content.length == 0) {
             throw new BadInputException("file", "file.error.empty");
         }
-        String type = contentType(content);
+        String type = FileKinds.of(content);
         boolean video = form == Form.CLASS_RECORDING;
         if (type == null || video != type.startsWith("video/")) {
             throw new BadInputException("file", video ? "review.error.needVideo" : "review.error.needDocument");
@@ -597,41 +594,6 @@ public class EvidenceReview {
             throw new NotFoundException();
         }
         return new FileContent((String) row[0], (String) row[1], (byte[]) row[2]);
-    }
-
-    /** The kind of a file by its first bytes (and, for Office files, the parts inside), or null if not accepted. */
-    static String contentType(byte[] b) {
-        if (b.length >= 4 && b[0] == '%' && b[1] == 'P' && b[2] == 'D' && b[3] == 'F') {
-            return "application/pdf";
-        }
-        if (b.length >= 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF) {
-            return "image/jpeg";
-        }
-        if (b.length >= 4 && (b[0] & 0xFF) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
-            return "image/png";
-        }
-        if (b.length >= 12 && b[4] == 'f' && b[5] == 't' && b[6] == 'y' && b[7] == 'p') {
-            return "video/mp4";
-        }
-        if (b.length >= 4 && b[0] == 'P' && b[1] == 'K' && b[2] == 3 && b[3] == 4) {
-            try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(b))) {
-                for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
-                    String n = e.getName();
-                    if (n.startsWith("word/")) {
-                        return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-                    }
-                    if (n.startsWith("ppt/")) {
-                        return "application/vnd.openxmlformats-officedocument.presentationml.presentation";
-                    }
-                    if (n.startsWith("xl/")) {
-                        return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-                    }
-                }
-            } catch (IOException e) {
-                return null;
-            }
-        }
-        return null;
     }
 
     private static byte[] sha256(byte[] content) {

@@ -264,33 +264,37 @@ public class CreditLedger {
 
     private static void check(List<Posting> postings, Map<Long, String> paths) {
         BadInputException.Collector errors = new BadInputException.Collector();
-        LocalDate today = LocalDate.now(ZONE);
         for (int i = 0; i < postings.size(); i++) {
-            Posting p = postings.get(i);
-            String at = postings.size() == 1 ? "" : "[" + i + "].";
-            if (!paths.containsKey(p.teacherId())) {
-                errors.add(at + "teacher", "credit.error.teacher");
-            }
-            if (p.hours() == null || p.hours().signum() <= 0 || p.hours().compareTo(MAX_HOURS) > 0
-                    || p.hours().stripTrailingZeros().scale() > 2) {
-                errors.add(at + "hours", "credit.error.hours", MAX_HOURS);
-            }
-            if (p.occurred() == null || p.occurred().isAfter(today) || p.occurred().isBefore(EARLIEST)) {
-                errors.add(at + "occurred", "credit.error.occurred");
-            }
-            if (p.title() == null || p.title().isBlank() || p.title().strip().length() > 200) {
-                errors.add(at + "training", "credit.error.title");
-            }
-            if (p.source() == Source.ADJUSTMENT && (p.reason() == null || p.reason().isBlank()
-                    || p.reason().strip().length() > 500)) {
-                errors.add(at + "reason", "credit.error.reason");
-            }
-            if (p.mode() == null || p.sourceRef() == null || p.sourceRef().isBlank()
-                    || p.keys().stream().anyMatch(k -> k.length() > 500)) {
-                errors.add(at + "sourceRef", "credit.error.sourceRef");
-            }
+            check(postings.get(i), postings.size() == 1 ? "" : "[" + i + "].", paths.containsKey(postings.get(i)
+                    .teacherId()), errors);
         }
         errors.throwIfAny();
+    }
+
+    /** Checks one posting (for a known teacher or not), naming each field with the prefix. */
+    static void check(Posting p, String at, boolean knownTeacher, BadInputException.Collector errors) {
+        LocalDate today = LocalDate.now(ZONE);
+        if (!knownTeacher) {
+            errors.add(at + "teacher", "credit.error.teacher");
+        }
+        if (p.hours() == null || p.hours().signum() <= 0 || p.hours().compareTo(MAX_HOURS) > 0
+                || p.hours().stripTrailingZeros().scale() > 2) {
+            errors.add(at + "hours", "credit.error.hours", MAX_HOURS);
+        }
+        if (p.occurred() == null || p.occurred().isAfter(today) || p.occurred().isBefore(EARLIEST)) {
+            errors.add(at + "occurred", "credit.error.occurred");
+        }
+        if (p.title() == null || p.title().isBlank() || p.title().strip().length() > 200) {
+            errors.add(at + "training", "credit.error.title");
+        }
+        if (p.source() == Source.ADJUSTMENT && (p.reason() == null || p.reason().isBlank()
+                || p.reason().strip().length() > 500)) {
+            errors.add(at + "reason", "credit.error.reason");
+        }
+        if (p.mode() == null || p.sourceRef() == null || p.sourceRef().isBlank()
+                || p.keys().stream().anyMatch(k -> k.length() > 500)) {
+            errors.add(at + "sourceRef", "credit.error.sourceRef");
+        }
     }
 
     static String name(Enum<?> e) {

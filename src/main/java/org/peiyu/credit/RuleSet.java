@@ -26,12 +26,16 @@ public record RuleSet(long id, String unitPath, int version, String name, LocalD
     /**
      * The rules. The cycle starts on 1 January of {@code cycleStartYear} and repeats every {@code cycleYears}; the
      * total is in the rule set's measure; hours convert to credits by the first matching conversion, else by
-     * {@code hoursPerCredit}; caps limit what some hours count for; each requirement is a further minimum.
+     * {@code hoursPerCredit}; caps limit what some hours count for; each requirement is a further minimum; credit
+     * applications are approved by the school, or by the school and then the district.
      */
     public record Rules(int cycleYears, int cycleStartYear, Measure measure, BigDecimal total,
                         BigDecimal hoursPerCredit, List<Conversion> conversions, List<Requirement> requirements,
-                        List<Cap> caps) {
+                        List<Cap> caps, Approval applicationApproval) {
     }
+
+    /** Who approves a teacher's credit application: the school alone, or the school and then the district. */
+    public enum Approval { SCHOOL, DISTRICT }
 
     /** Which hours: those of any of the listed categories, levels and modes (an empty list: any, even unsaid). */
     public record Selector(Set<Category> categories, Set<Level> levels, Set<Mode> modes) {

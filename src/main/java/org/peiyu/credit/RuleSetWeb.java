@@ -136,6 +136,7 @@ class RuleSetWeb {
         model.addAttribute("levels", Level.values());
         model.addAttribute("modes", Mode.values());
         model.addAttribute("measures", Measure.values());
+        model.addAttribute("approvals", RuleSet.Approval.values());
         model.addAttribute("statuses", Standing.Status.values());
         return "credit/rule-set";
     }
@@ -173,6 +174,7 @@ class RuleSetWeb {
         doc.put("measure", form.getFirst("measure"));
         number(doc, "total", form.getFirst("total"));
         number(doc, "hoursPerCredit", form.getFirst("hoursPerCredit"));
+        doc.put("applicationApproval", form.getFirst("applicationApproval"));
         ArrayNode conversions = doc.putArray("conversions");
         ArrayNode requirements = doc.putArray("requirements");
         ArrayNode caps = doc.putArray("caps");

@@ -232,9 +232,12 @@ public class RuleSets implements ApplicationRunner {
         each(n, "caps", (c, path) -> caps.add(new RuleSet.Cap(selector(c.path("of"), path + ".of", errors),
                 one(c.path("measure"), path + ".measure", Measure::valueOf, errors),
                 amount(c.path("atMost"), path + ".atMost", errors))));
+        RuleSet.Approval approval = n.path("applicationApproval").isMissingNode() || n.path("applicationApproval")
+                .isNull() ? RuleSet.Approval.DISTRICT
+                : one(n.path("applicationApproval"), "rules.applicationApproval", RuleSet.Approval::valueOf, errors);
         errors.throwIfAny();
         return new RuleSet.Rules(years, start, measure, total, perCredit, List.copyOf(conversions),
-                List.copyOf(requirements), List.copyOf(caps));
+                List.copyOf(requirements), List.copyOf(caps), approval);
     }
 
     private interface Each {

@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Dates as people and spreadsheets write them: 1985-03-02, 1985/3/2, 1985.3.2, 1985年3月2日, 19850302, 2008-09, Excel serials. */
-final class Dates {
+public final class Dates {
 
     private static final Pattern YMD = Pattern.compile("(\\d{4})[-/.年](\\d{1,2})[-/.月](\\d{1,2})日?(?:[ T].*)?");
     private static final Pattern YM = Pattern.compile("(\\d{4})[-/.年](\\d{1,2})月?");
@@ -18,7 +18,7 @@ final class Dates {
     }
 
     /** The date, or null if the text is not one. */
-    static LocalDate parse(String raw) {
+    public static LocalDate parse(String raw) {
         String s = Text.clean(raw);
         if (s == null) {
             return null;
