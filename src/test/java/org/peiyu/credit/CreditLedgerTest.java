@@ -372,6 +372,8 @@ class CreditLedgerTest extends PlatformTest {
         long sameStatus = jdbc.sql("SELECT count(*) FROM credit_compliance c JOIN teacher t ON t.id = c.teacher_id "
                 + "WHERE t.school_id = (SELECT school_id FROM teacher WHERE id = ?) AND c.status = ?")
                 .params(teacher.teacherId(), mine).query(Long.class).single();
+        // the browser journey may have reminded this school already: start from no reminders
+        jdbc.sql("DELETE FROM notification WHERE kind = 'credit.reminder'").update();
         assertThat(page(post("/credit/compliance/reminders").with(csrf()).param("unit", school)
                 .param("status", mine).param("note", "x".repeat(501)), district)).contains("附言最多 500 个字");
         MockHttpServletResponse sent = mvc.perform(post("/credit/compliance/reminders").with(csrf())
