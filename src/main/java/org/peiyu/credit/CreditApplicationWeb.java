@@ -16,7 +16,6 @@ import org.peiyu.platform.security.PeiyuUser;
 import org.peiyu.platform.security.Role;
 import org.peiyu.platform.web.BadInputException;
 import org.peiyu.platform.web.NavigationEntry;
-import org.peiyu.platform.web.NotFoundException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.format.annotation.DateTimeFormat;
@@ -42,7 +41,7 @@ class CreditApplicationWeb {
 
     @GetMapping("/my/credits/applications")
     String mine(Model model) {
-        model.addAttribute("applications", applications.mine(me()));
+        model.addAttribute("applications", applications.mine(CurrentUser.teacherId()));
         model.addAttribute("categories", Category.values());
         model.addAttribute("levels", Level.values());
         model.addAttribute("modes", Mode.values());
@@ -58,7 +57,7 @@ class CreditApplicationWeb {
                   @RequestParam(required = false) MultipartFile proof, Model model, RedirectAttributes redirect)
             throws IOException {
         try {
-            applications.submit(me(), new Claim(title, organiser, occurred, hours, category, level,
+            applications.submit(CurrentUser.teacherId(), new Claim(title, organiser, occurred, hours, category, level,
                     mode == null ? Mode.THEORY : mode), proof == null ? null : proof.getOriginalFilename(),
                     proof == null ? null : proof.getBytes());
         } catch (BadInputException e) {
@@ -103,13 +102,6 @@ class CreditApplicationWeb {
         response.getOutputStream().write(p.content());
     }
 
-    private static long me() {
-        PeiyuUser me = CurrentUser.get();
-        if (me.teacherId() == null) {
-            throw new NotFoundException();
-        }
-        return me.teacherId();
-    }
 
     @Configuration(proxyBeanMethods = false)
     static class Navigation {

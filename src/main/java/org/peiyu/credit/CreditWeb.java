@@ -5,26 +5,21 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.peiyu.credit.CreditLedger.Posting;
 import org.peiyu.credit.CreditLedger.Source;
 import org.peiyu.credit.RuleSet.Mode;
 import org.peiyu.lrs.LearningFact.Category;
 import org.peiyu.lrs.LearningFact.Level;
-import org.peiyu.platform.audit.AuditLog;
-import org.peiyu.platform.files.XlsxExport;
 import org.peiyu.platform.security.CurrentUser;
-import org.peiyu.platform.security.PeiyuUser;
 import org.peiyu.platform.security.Role;
 import org.peiyu.platform.security.Scope;
 import org.peiyu.platform.web.BadInputException;
 import org.peiyu.platform.web.NavigationEntry;
-import org.peiyu.platform.web.NotFoundException;
-import org.springframework.context.MessageSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.i18n.LocaleContextHolder;
@@ -47,26 +42,26 @@ class CreditWeb {
 
     private final CreditLedger ledger;
     private final Compliance compliance;
-    private final MessageSource messages;
-    private final AuditLog audit;
+    private final ArchiveExports exports;
 
-    CreditWeb(CreditLedger ledger, Compliance compliance, MessageSource messages, AuditLog audit) {
+    CreditWeb(CreditLedger ledger, Compliance compliance, ArchiveExports exports) {
         this.ledger = ledger;
         this.compliance = compliance;
-        this.messages = messages;
-        this.audit = audit;
+        this.exports = exports;
     }
 
     // ---- the archive ---------------------------------------------------------------------------------------------
 
     @GetMapping("/my/credits")
     String mine(@RequestParam(required = false) Integer year, Model model) {
-        return archive(me(), CurrentUser.scope(), year, false, model);
+        return archive(CurrentUser.teacherId(), CurrentUser.scope(), year, false, model);
     }
 
-    @GetMapping("/my/credits.xlsx")
-    void mineXlsx(@RequestParam(required = false) Integer year, HttpServletResponse response) throws IOException {
-        export(me(), CurrentUser.scope(), year, response);
+    @GetMapping({"/my/credits.xlsx", "/my/credits.pdf"})
+    void mineExport(@RequestParam(required = false) Integer year, HttpServletRequest request,
+                    HttpServletResponse response) throws IOException {
+        exports.write(CurrentUser.teacherId(), CurrentUser.scope(), day(year), request.getRequestURI().endsWith(".pdf"),
+                LocaleContextHolder.getLocale(), response);
     }
 
     @GetMapping("/credit/teachers/{id}")
@@ -74,10 +69,11 @@ class CreditWeb {
         return archive(id, CurrentUser.adminScope(), year, true, model);
     }
 
-    @GetMapping("/credit/teachers/{id}.xlsx")
-    void teacherXlsx(@PathVariable long id, @RequestParam(required = false) Integer year,
-                     HttpServletResponse response) throws IOException {
-        export(id, CurrentUser.adminScope(), year, response);
+    @GetMapping({"/credit/teachers/{id}.xlsx", "/credit/teachers/{id}.pdf"})
+    void teacherExport(@PathVariable long id, @RequestParam(required = false) Integer year,
+                       HttpServletRequest request, HttpServletResponse response) throws IOException {
+        exports.write(id, CurrentUser.adminScope(), day(year), request.getRequestURI().endsWith(".pdf"),
+                LocaleContextHolder.getLocale(), response);
     }
 
     @PostMapping("/credit/teachers/{id}/adjustments")
@@ -115,13 +111,6 @@ class CreditWeb {
         return "redirect:/credit/teachers/" + teacher;
     }
 
-    private static long me() {
-        PeiyuUser me = CurrentUser.get();
-        if (me.teacherId() == null) {
-            throw new NotFoundException();
-        }
-        return me.teacherId();
-    }
 
     /** The day a cycle is looked at on: today, or the last day of the year asked for if that is earlier. */
     private static LocalDate day(Integer year) {
@@ -156,40 +145,6 @@ class CreditWeb {
         model.addAttribute("today", LocalDate.now(CreditLedger.ZONE));
         model.addAttribute("ref", java.util.UUID.randomUUID()); // a form posted twice counts once
         return "credit/archive";
-    }
-
-    /** The archive of one cycle as .xlsx: the standing per requirement, then every entry. */
-    private void export(long teacherId, Scope scope, Integer year, HttpServletResponse response) throws IOException {
-        String path = compliance.pathIfVisible(teacherId, scope);
-        Locale locale = LocaleContextHolder.getLocale();
-        boolean en = "en".equals(locale.getLanguage());
-        Standing s = compliance.judge(teacherId, path, day(year)).standing();
-        List<CreditLedger.Entry> entries = ledger.entries(teacherId, s.cycleStart(), s.cycleEnd());
-        try (XlsxExport x = new XlsxExport(XlsxExport.attachment(response, "credits-" + s.cycleStart().getYear()
-                + ".xlsx"), m("nav.myCredits", locale), List.of(m("credit.occurred", locale),
-                m("credit.activity", locale), m("field.hours", locale), m("field.category", locale),
-                m("field.level", locale), m("credit.mode", locale), m("credit.source", locale),
-                m("credit.reasonColumn", locale)))) {
-            for (Standing.Line l : s.lines()) {
-                x.row(List.of(s.cycleStart() + " – " + s.cycleEnd(), l.label() == null
-                                ? m("credit.line.total." + l.measure(), locale) : en ? l.labelEn() : l.label(),
-                        l.earned() + " / " + l.required() + " " + m("credit.measure." + l.measure(), locale), "", "",
-                        "", m("credit.status." + l.status(), locale), ""));
-            }
-            for (CreditLedger.Entry e : entries) {
-                x.row(java.util.Arrays.asList(e.occurred().toString(), e.title(), e.hours(),
-                        m(e.category() == null ? "lrs.category.none" : "lrs.category." + e.category(), locale),
-                        m(e.level() == null ? "lrs.level.none" : "lrs.level." + e.level(), locale),
-                        m("credit.mode." + e.mode(), locale), m("credit.source." + e.source(), locale),
-                        e.reason() == null ? null : e.reason().startsWith("credit.") ? m(e.reason(), locale)
-                                : e.reason()));
-            }
-        }
-        audit.record("credit.export", "teacher", teacherId, path, entries.size() + " entries");
-    }
-
-    private String m(String key, Locale locale) {
-        return messages.getMessage(key, null, key, locale);
     }
 
     // ---- compliance down the tree ----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import org.peiyu.assessment.EvidenceReview;
 import org.peiyu.assessment.ItemBank;
 import org.peiyu.assessment.Rubrics;
 import org.peiyu.directory.Teachers;
+import org.peiyu.platform.files.Pdf;
 import org.peiyu.platform.security.Scope;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -77,8 +78,8 @@ class DemoAssessments {
                 for (EvidenceReview.Form form : asked.get(point).forms()) {
                     files.add(review.upload(sid, m.teacherId(), point, form,
                             "demo-" + m.teacherId() + "-" + point.toString().substring(0, 8) + "-" + form + ".pdf",
-                            DemoPdf.page("Peiyu demo evidence (not real): teacher " + m.teacherId() + ", point "
-                                    + point + ", " + form)));
+                            new Pdf().text(50, 60, 12, "Peiyu demo evidence (not real): teacher " + m.teacherId()
+                                    + ", point " + point + ", " + form).toBytes()));
                 }
             }
             review.submit(sid, m.teacherId());

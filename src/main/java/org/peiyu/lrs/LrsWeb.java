@@ -12,7 +12,6 @@ import org.peiyu.directory.DirectoryTree;
 import org.peiyu.directory.Unit;
 import org.peiyu.platform.audit.AuditLog;
 import org.peiyu.platform.security.CurrentUser;
-import org.peiyu.platform.security.PeiyuUser;
 import org.peiyu.platform.security.Role;
 import org.peiyu.platform.security.Scope;
 import org.peiyu.platform.web.BadInputException;
@@ -253,27 +252,20 @@ class LrsWeb {
 
     @GetMapping("/my/learning")
     String mine(Model model) {
-        PeiyuUser me = CurrentUser.get();
-        if (me.teacherId() == null) {
-            throw new NotFoundException();
-        }
+        long me = CurrentUser.teacherId();
         Locale locale = LocaleContextHolder.getLocale();
-        model.addAttribute("rows", statements.ofActors(actors.of(me.teacherId()), PAGE).stream()
+        model.addAttribute("rows", statements.ofActors(actors.of(me), PAGE).stream()
                 .map(s -> row(s, locale)).toList());
-        model.addAttribute("mailboxes", actors.mailboxes(me.teacherId()));
-        model.addAttribute("hours", facts.hours(me.teacherId()));
-        model.addAttribute("facts", facts.ofTeacher(me.teacherId(), PAGE));
+        model.addAttribute("mailboxes", actors.mailboxes(me));
+        model.addAttribute("hours", facts.hours(me));
+        model.addAttribute("facts", facts.ofTeacher(me, PAGE));
         return "lrs/mine";
     }
 
     @PostMapping("/my/learning/mailboxes")
     String addMailbox(@RequestParam(required = false) String address, Model model, RedirectAttributes redirect) {
-        PeiyuUser me = CurrentUser.get();
-        if (me.teacherId() == null) {
-            throw new NotFoundException();
-        }
         try {
-            actors.addMailbox(me.teacherId(), address, me.getUsername());
+            actors.addMailbox(CurrentUser.teacherId(), address, CurrentUser.get().getUsername());
         } catch (BadInputException e) {
             model.addAttribute("problems", e.problems());
             return mine(model);

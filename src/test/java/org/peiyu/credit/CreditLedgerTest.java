@@ -338,11 +338,23 @@ class CreditLedgerTest extends PlatformTest {
         assertThat(archive).contains("重复登记").contains("已由第").contains("冲销第");
         assertThat(total(me)).as("only the 1-hour reading is left").isEqualByComparingTo(hoursBefore.add(BigDecimal.ONE));
 
-        // the archive exports as .xlsx
+        // the archive exports as .xlsx and as a PDF to print, both audited
         MockHttpServletResponse xlsx = mvc.perform(get("/my/credits.xlsx").with(user(teacher))).andReturn()
                 .getResponse();
         assertThat(xlsx.getStatus()).isEqualTo(200);
         assertThat(xlsx.getContentAsByteArray()).startsWith('P', 'K');
+        MockHttpServletResponse pdf = mvc.perform(get("/credit/teachers/{id}.pdf", me).with(user(district)))
+                .andReturn().getResponse();
+        assertThat(pdf.getContentType()).isEqualTo("application/pdf");
+        List<String> lines = org.peiyu.platform.PdfTest.texts(pdf.getContentAsByteArray());
+        assertThat(lines.get(0)).startsWith("我的学时档案").endsWith(directory.get(me, Scope.ALL).name());
+        assertThat(lines).contains("读书分享")
+                .anySatisfy(l -> assertThat(l).startsWith("全国：中小学教师五年 360 学时"))
+                .anySatisfy(l -> assertThat(l).startsWith("人工智能助教实践工作坊 冲销第 "));
+        assertThat(mvc.perform(get("/credit/teachers/{id}.pdf", outside).with(user(district))).andReturn()
+                .getResponse().getStatus()).isEqualTo(404);
+        assertThat(jdbc.sql("SELECT count(*) FROM audit_event WHERE action = 'credit.export' AND target_id = ? "
+                + "AND detail LIKE '%(PDF)'").param(String.valueOf(me)).query(Long.class).single()).isPositive();
     }
 
     @Test

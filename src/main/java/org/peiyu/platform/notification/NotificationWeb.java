@@ -3,10 +3,8 @@ package org.peiyu.platform.notification;
 import java.util.EnumSet;
 
 import org.peiyu.platform.security.CurrentUser;
-import org.peiyu.platform.security.PeiyuUser;
 import org.peiyu.platform.security.Role;
 import org.peiyu.platform.web.NavigationEntry;
-import org.peiyu.platform.web.NotFoundException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.stereotype.Controller;
@@ -26,23 +24,16 @@ class NotificationWeb {
 
     @GetMapping("/my/notifications")
     String list(Model model) {
-        model.addAttribute("notifications", notifications.of(teacher(), 100));
+        model.addAttribute("notifications", notifications.of(CurrentUser.teacherId(), 100));
         return "platform/notifications";
     }
 
     @PostMapping("/my/notifications/read")
     String read() {
-        notifications.readAll(teacher());
+        notifications.readAll(CurrentUser.teacherId());
         return "redirect:/my/notifications";
     }
 
-    private static long teacher() {
-        PeiyuUser me = CurrentUser.get();
-        if (me.teacherId() == null) {
-            throw new NotFoundException();
-        }
-        return me.teacherId();
-    }
 
     @Configuration(proxyBeanMethods = false)
     static class Navigation {

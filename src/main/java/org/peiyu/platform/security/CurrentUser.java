@@ -19,6 +19,15 @@ public final class CurrentUser {
         return find().orElseThrow(() -> new IllegalStateException("No signed-in user"));
     }
 
+    /** The signed-in teacher's own record: what "my" pages show; anyone without one gets 404. */
+    public static long teacherId() {
+        Long id = find().map(PeiyuUser::teacherId).orElse(null);
+        if (id == null) {
+            throw new org.peiyu.platform.web.NotFoundException();
+        }
+        return id;
+    }
+
     public static Scope scope() {
         return find().map(PeiyuUser::scope).orElse(Scope.NONE);
     }
