@@ -1,0 +1,292 @@
+package org.peiyu.training;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.peiyu.credit.CreditLedger;
+import org.peiyu.credit.CreditLedger.Posting;
+import org.peiyu.credit.CreditLedger.Source;
+import org.peiyu.credit.RuleSet.Mode;
+import org.peiyu.directory.Teachers;
+import org.peiyu.platform.audit.AuditLog;
+import org.peiyu.platform.security.Scope;
+import org.peiyu.platform.web.BadInputException;
+import org.peiyu.platform.web.NotFoundException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Who takes part: enrolment by the teacher or by assignment, within the programme's capacity and then on its waiting
+ * list (a withdrawal lets the first waiting teacher in); attendance by sign-in code or by the organiser; a course is
+ * completed when enough of its sessions were attended, which posts its hours to the ledger and issues a certificate.
+ */
+@Component
+public class Enrolments {
+
+    private static final String CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    /** How long before a session starts and after it ends its code signs in. */
+    private static final java.time.Duration GRACE = java.time.Duration.ofMinutes(30);
+
+    public enum Status { ENROLLED, WAITLISTED, WITHDRAWN }
+
+    /** A teacher's place in a programme. */
+    public record Enrolment(Programs.Program program, Status status) {
+    }
+
+    /** A teacher in a programme, for its organiser. */
+    public record Participant(long teacherId, String name, Status status, long attended) {
+    }
+
+    /** A completed course and its certificate. */
+    public record Certificate(String code, long teacherId, String teacherName, String programTitle,
+                              String courseTitle, String organiser, BigDecimal hours, LocalDate completedOn) {
+    }
+
+    private final JdbcClient jdbc;
+    private final Programs programs;
+    private final Teachers teachers;
+    private final CreditLedger ledger;
+    private final AuditLog audit;
+
+    Enrolments(JdbcClient jdbc, Programs programs, Teachers teachers, CreditLedger ledger, AuditLog audit) {
+        this.jdbc = jdbc;
+        this.programs = programs;
+        this.teachers = teachers;
+        this.ledger = ledger;
+        this.audit = audit;
+    }
+
+    /** A teacher enrols in a programme open to them today; returns their status (enrolled or waiting). */
+    @Transactional
+    public Status enrol(long programId, long teacherId) {
+        String path = teachers.paths(List.of(teacherId)).get(teacherId);
+        Programs.Program p = programs.openTo(path, LocalDate.now(CreditLedger.ZONE)).stream()
+                .filter(x -> x.id() == programId).findFirst()
+                .orElseThrow(() -> new BadInputException("program", "training.error.notOpen"));
+        return place(p, teacherId, null);
+    }
+
+    /** An admin assigns teachers under the programme's unit (whatever the window); returns each one's status. */
+    @Transactional
+    public Map<Long, Status> assign(long programId, List<Long> teacherIds, Scope scope, String by) {
+        Programs.Program p = programs.get(programId, scope);
+        Map<Long, String> paths = teachers.paths(teacherIds);
+        Map<Long, Status> out = new java.util.LinkedHashMap<>();
+        for (long t : teacherIds) {
+            if (paths.get(t) == null || !paths.get(t).startsWith(p.unitPath())) {
+                throw new BadInputException("teacher", "training.error.teacher");
+            }
+            out.put(t, place(p, t, by));
+        }
+        audit.record("training.assign", "training_program", programId, p.unitPath(), teacherIds.size() + " teachers");
+        return out;
+    }
+
+    /** Enrolled while there is room, else on the waiting list; someone already in keeps their place. */
+    private Status place(Programs.Program p, long teacherId, String by) {
+        // one enrolment at a time per programme, so two cannot take the last place
+        jdbc.sql("SELECT id FROM training_program WHERE id = ? FOR UPDATE").param(p.id()).query(Long.class).single();
+        Optional<Status> current = status(p.id(), teacherId);
+        if (current.isPresent() && current.get() != Status.WITHDRAWN) {
+            return current.get();
+        }
+        long enrolled = jdbc.sql("SELECT count(*) FROM training_enrolment WHERE program_id = ? AND status = 'ENROLLED'")
+                .param(p.id()).query(Long.class).single();
+        Status s = enrolled < p.capacity() ? Status.ENROLLED : Status.WAITLISTED;
+        jdbc.sql("""
+                        INSERT INTO training_enrolment (program_id, teacher_id, status, assigned_by) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (program_id, teacher_id) DO UPDATE SET status = excluded.status,
+                          since = clock_timestamp(), assigned_by = excluded.assigned_by""")
+                .params(p.id(), teacherId, s.name(), by).update();
+        return s;
+    }
+
+    /** A teacher leaves a programme; the first on the waiting list takes the place. */
+    @Transactional
+    public void withdraw(long programId, long teacherId) {
+        jdbc.sql("SELECT id FROM training_program WHERE id = ? FOR UPDATE").param(programId).query(Long.class)
+                .optional().orElseThrow(NotFoundException::new);
+        Status was = status(programId, teacherId).orElseThrow(NotFoundException::new);
+        jdbc.sql("UPDATE training_enrolment SET status = 'WITHDRAWN' WHERE program_id = ? AND teacher_id = ?")
+                .params(programId, teacherId).update();
+        if (was == Status.ENROLLED) {
+            jdbc.sql("""
+                    UPDATE training_enrolment SET status = 'ENROLLED' WHERE program_id = ? AND teacher_id = (
+                      SELECT teacher_id FROM training_enrolment WHERE program_id = ? AND status = 'WAITLISTED'
+                      ORDER BY since, teacher_id LIMIT 1)""").params(programId, programId).update();
+        }
+    }
+
+    Optional<Status> status(long programId, long teacherId) {
+        return jdbc.sql("SELECT status FROM training_enrolment WHERE program_id = ? AND teacher_id = ?")
+                .params(programId, teacherId).query(String.class).optional().map(Status::valueOf);
+    }
+
+    /** A teacher's programmes (withdrawn ones left out). */
+    public List<Enrolment> of(long teacherId) {
+        List<Enrolment> out = new ArrayList<>();
+        jdbc.sql("SELECT program_id, status FROM training_enrolment WHERE teacher_id = ? AND status <> 'WITHDRAWN' "
+                        + "ORDER BY since DESC").param(teacherId)
+                .query((rs, n) -> Map.entry(rs.getLong(1), Status.valueOf(rs.getString(2)))).list()
+                .forEach(e -> programs.find(e.getKey()).ifPresent(p -> out.add(new Enrolment(p, e.getValue()))));
+        return out;
+    }
+
+    /** The teachers of a programme, enrolled first, with how many sessions each attended. */
+    public List<Participant> participants(long programId, Scope scope) {
+        programs.get(programId, scope);
+        List<Participant> rows = jdbc.sql("""
+                        SELECT e.teacher_id, e.status, count(a.*) FROM training_enrolment e
+                        LEFT JOIN training_attendance a ON a.teacher_id = e.teacher_id AND a.session_id IN (
+                          SELECT s.id FROM training_session s JOIN training_course c ON c.id = s.course_id
+                          WHERE c.program_id = e.program_id)
+                        WHERE e.program_id = ? AND e.status <> 'WITHDRAWN' GROUP BY e.teacher_id, e.status, e.since
+                        ORDER BY e.status, e.since, e.teacher_id""")
+                .param(programId).query((rs, n) -> new Participant(rs.getLong(1), null,
+                        Status.valueOf(rs.getString(2)), rs.getLong(3))).list();
+        Map<Long, String> names = teachers.names(rows.stream().map(Participant::teacherId).toList());
+        return rows.stream().map(r -> new Participant(r.teacherId(), names.get(r.teacherId()), r.status(),
+                r.attended())).toList();
+    }
+
+    // ---- attendance and completion ----------------------------------------------------------------------------
+
+    /** A teacher signs in to a session going on now by its code; returns the certificate if that completed a course. */
+    @Transactional
+    public Optional<String> signIn(String code, long teacherId) {
+        OffsetDateTime now = OffsetDateTime.now();
+        List<Long> sessions = jdbc.sql("""
+                        SELECT s.id FROM training_session s JOIN training_course c ON c.id = s.course_id
+                        JOIN training_enrolment e ON e.program_id = c.program_id AND e.teacher_id = ?
+                          AND e.status = 'ENROLLED'
+                        WHERE s.sign_in_code = ? AND ? BETWEEN s.starts_at - make_interval(mins => ?)
+                          AND s.ends_at + make_interval(mins => ?)""")
+                .params(teacherId, code == null ? "" : code.strip(), now, (int) GRACE.toMinutes(),
+                        (int) GRACE.toMinutes()).query(Long.class).list();
+        if (sessions.isEmpty()) {
+            throw new BadInputException("code", "training.error.signIn");
+        }
+        return attend(sessions.get(0), teacherId, "CODE");
+    }
+
+    /** The organiser records that enrolled teachers attended a session (e.g. from the paper sign-in sheet). */
+    @Transactional
+    public int record(long sessionId, List<Long> teacherIds, Scope scope) {
+        long programId = jdbc.sql("SELECT c.program_id FROM training_session s JOIN training_course c ON c.id = "
+                + "s.course_id WHERE s.id = ?").param(sessionId).query(Long.class).optional()
+                .orElseThrow(NotFoundException::new);
+        Programs.Program p = programs.get(programId, scope);
+        int n = 0;
+        for (long t : teacherIds) {
+            if (status(programId, t).orElse(null) != Status.ENROLLED) {
+                throw new BadInputException("teacher", "training.error.notEnrolled");
+            }
+            attend(sessionId, t, "ORGANISER");
+            n++;
+        }
+        audit.record("training.attendance", "training_session", sessionId, p.unitPath(), n + " teachers");
+        return n;
+    }
+
+    private Optional<String> attend(long sessionId, long teacherId, String source) {
+        jdbc.sql("INSERT INTO training_attendance (session_id, teacher_id, source) VALUES (?, ?, ?) "
+                + "ON CONFLICT DO NOTHING").params(sessionId, teacherId, source).update();
+        long courseId = jdbc.sql("SELECT course_id FROM training_session WHERE id = ?").param(sessionId)
+                .query(Long.class).single();
+        return completeIfDone(courseId, teacherId);
+    }
+
+    /**
+     * Completes a course once enough of its sessions are attended: its hours (theory, practice, online) posted to the
+     * ledger as the programme's level and the course's category, on the day of the last session attended, and a
+     * certificate issued. A course is completed once.
+     */
+    private Optional<String> completeIfDone(long courseId, long teacherId) {
+        if (jdbc.sql("SELECT count(*) FROM training_completion WHERE course_id = ? AND teacher_id = ?")
+                .params(courseId, teacherId).query(Long.class).single() > 0) {
+            return Optional.empty();
+        }
+        Programs.Course c = programs.course(courseId).orElseThrow();
+        Programs.Program p = programs.find(c.programId()).orElseThrow();
+        Object[] counts = jdbc.sql("""
+                        SELECT count(s.*), count(a.*), max(s.starts_at) FILTER (WHERE a.teacher_id IS NOT NULL)
+                        FROM training_session s LEFT JOIN training_attendance a ON a.session_id = s.id
+                          AND a.teacher_id = ? WHERE s.course_id = ?""")
+                .params(teacherId, courseId).query((rs, n) -> new Object[] {rs.getLong(1), rs.getLong(2),
+                        rs.getObject(3, OffsetDateTime.class)}).single();
+        long sessions = (Long) counts[0];
+        long attended = (Long) counts[1];
+        if (sessions == 0 || attended * 100 < sessions * c.minAttendance()) {
+            return Optional.empty();
+        }
+        LocalDate day = ((OffsetDateTime) counts[2]).atZoneSameInstant(CreditLedger.ZONE).toLocalDate();
+        LocalDate today = LocalDate.now(CreditLedger.ZONE);
+        if (day.isAfter(today)) {
+            day = today; // signed in during the grace before a session that starts tomorrow (Beijing time)
+        }
+        List<Posting> postings = new ArrayList<>();
+        String title = p.title() + " · " + c.title();
+        for (var part : List.of(Map.entry(Mode.THEORY, c.theoryHours()), Map.entry(Mode.PRACTICE, c.practiceHours()),
+                Map.entry(Mode.ONLINE, c.onlineHours()))) {
+            if (part.getValue().signum() > 0) {
+                postings.add(new Posting(teacherId, day, part.getValue(), c.category(), p.level(), part.getKey(),
+                        Source.COURSE, courseId + "-" + part.getKey(), title.length() > 200 ? title.substring(0, 200)
+                        : title, null, List.of("course:" + p.code() + "/" + c.code() + ":" + part.getKey())));
+            }
+        }
+        ledger.post(postings, "training");
+        String code = certificateCode();
+        jdbc.sql("INSERT INTO training_completion (course_id, teacher_id, completed_on, certificate_code) "
+                + "VALUES (?, ?, ?, ?)").params(courseId, teacherId, day, code).update();
+        audit.record("training.complete", "training_course", courseId, p.unitPath(), code);
+        return Optional.of(code);
+    }
+
+    private static String certificateCode() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 12; i++) {
+            sb.append(CODE_ALPHABET.charAt(Programs.RANDOM.nextInt(CODE_ALPHABET.length())));
+        }
+        return sb.toString();
+    }
+
+    // ---- certificates -------------------------------------------------------------------------------------------
+
+    private static final String CERTIFICATE = """
+            SELECT x.certificate_code, x.teacher_id, p.title, c.title, p.organiser,
+              c.theory_hours + c.practice_hours + c.online_hours, x.completed_on
+            FROM training_completion x JOIN training_course c ON c.id = x.course_id
+            JOIN training_program p ON p.id = c.program_id""";
+
+    /** A teacher's certificates, newest first. */
+    public List<Certificate> certificates(long teacherId) {
+        return named(jdbc.sql(CERTIFICATE + " WHERE x.teacher_id = ? ORDER BY x.completed_on DESC, x.created_at DESC")
+                .param(teacherId).query(Enrolments::certificate).list());
+    }
+
+    /** A certificate by its code, for anyone who holds it (the public check). */
+    public Optional<Certificate> certificate(String code) {
+        if (code == null || !code.matches("[A-Z0-9]{12}")) {
+            return Optional.empty();
+        }
+        return named(jdbc.sql(CERTIFICATE + " WHERE x.certificate_code = ?").param(code)
+                .query(Enrolments::certificate).list()).stream().findFirst();
+    }
+
+    private List<Certificate> named(List<Certificate> list) {
+        Map<Long, String> names = teachers.names(list.stream().map(Certificate::teacherId).toList());
+        return list.stream().map(c -> new Certificate(c.code(), c.teacherId(), names.get(c.teacherId()),
+                c.programTitle(), c.courseTitle(), c.organiser(), c.hours(), c.completedOn())).toList();
+    }
+
+    private static Certificate certificate(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new Certificate(rs.getString(1), rs.getLong(2), null, rs.getString(3), rs.getString(4),
+                rs.getString(5), rs.getBigDecimal(6), rs.getObject(7, LocalDate.class));
+    }
+}

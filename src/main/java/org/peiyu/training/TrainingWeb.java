@@ -1,0 +1,272 @@
+package org.peiyu.training;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+
+import jakarta.servlet.http.HttpServletResponse;
+import org.peiyu.credit.CreditLedger;
+import org.peiyu.directory.Teachers;
+import org.peiyu.lrs.LearningFact.Category;
+import org.peiyu.lrs.LearningFact.Level;
+import org.peiyu.platform.files.Pdf;
+import org.peiyu.platform.security.CurrentUser;
+import org.peiyu.platform.security.Role;
+import org.peiyu.platform.security.Scope;
+import org.peiyu.platform.web.BadInputException;
+import org.peiyu.platform.web.NavigationEntry;
+import org.peiyu.platform.web.NotFoundException;
+import org.springframework.context.MessageSource;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.i18n.LocaleContextHolder;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/** Programmes for their organisers, training for teachers, and the public check of a certificate. */
+@Controller
+class TrainingWeb {
+
+    static final EnumSet<Role> ADMINS = EnumSet.of(Role.SYSTEM_ADMIN, Role.PROVINCE_ADMIN, Role.CITY_ADMIN,
+            Role.DISTRICT_ADMIN, Role.SCHOOL_ADMIN);
+
+    private final Programs programs;
+    private final Enrolments enrolments;
+    private final Teachers teachers;
+    private final MessageSource messages;
+
+    TrainingWeb(Programs programs, Enrolments enrolments, Teachers teachers, MessageSource messages) {
+        this.programs = programs;
+        this.enrolments = enrolments;
+        this.teachers = teachers;
+        this.messages = messages;
+    }
+
+    // ---- organisers ----------------------------------------------------------------------------------------------
+
+    @GetMapping("/training/programs")
+    String list(Model model) {
+        model.addAttribute("programs", programs.list(CurrentUser.adminScope()));
+        model.addAttribute("levels", Level.values());
+        model.addAttribute("deliveries", Programs.Delivery.values());
+        return "training/programs";
+    }
+
+    @PostMapping("/training/programs")
+    String create(@RequestParam(required = false) String unitCode, @RequestParam(required = false) String code,
+                  @RequestParam(required = false) String title, @RequestParam(required = false) Level level,
+                  @RequestParam(required = false) String organiser,
+                  @RequestParam(required = false) Programs.Delivery delivery,
+                  @RequestParam(required = false) Integer capacity,
+                  @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate enrolOpens,
+                  @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate enrolCloses,
+                  Model model) {
+        try {
+            long id = programs.create(new Programs.ProgramForm(unitCode, code, title, level, organiser, delivery,
+                    capacity, enrolOpens, enrolCloses), CurrentUser.adminScope(), CurrentUser.get().getUsername());
+            return "redirect:/training/programs/" + id;
+        } catch (BadInputException e) {
+            model.addAttribute("problems", e.problems());
+            return list(model);
+        }
+    }
+
+    @GetMapping("/training/programs/{id}")
+    String program(@PathVariable long id, Model model) {
+        Scope scope = CurrentUser.adminScope();
+        model.addAttribute("program", programs.get(id, scope));
+        List<Programs.Course> courses = programs.courses(id);
+        model.addAttribute("courses", courses);
+        model.addAttribute("courseTitles", courses.stream().collect(java.util.stream.Collectors.toMap(
+                Programs.Course::id, Programs.Course::title)));
+        model.addAttribute("sessions", programs.sessions(id));
+        model.addAttribute("participants", enrolments.participants(id, scope));
+        model.addAttribute("categories", Category.values());
+        return "training/program";
+    }
+
+    @PostMapping("/training/programs/{id}/courses")
+    String addCourse(@PathVariable long id, @RequestParam(required = false) String code,
+                     @RequestParam(required = false) String title, @RequestParam(required = false) Category category,
+                     @RequestParam(required = false) BigDecimal theoryHours,
+                     @RequestParam(required = false) BigDecimal practiceHours,
+                     @RequestParam(required = false) BigDecimal onlineHours,
+                     @RequestParam(required = false) Integer minAttendance, Model model) {
+        return act(id, model, () -> programs.addCourse(id, new Programs.CourseForm(code, title, category, theoryHours,
+                practiceHours, onlineHours, minAttendance), CurrentUser.adminScope()));
+    }
+
+    @PostMapping("/training/courses/{course}/sessions")
+    String addSession(@PathVariable long course, @RequestParam long program,
+                      @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME)
+                      LocalDateTime startsAt,
+                      @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME)
+                      LocalDateTime endsAt, Model model) {
+        return act(program, model, () -> programs.addSession(course, at(startsAt), at(endsAt),
+                CurrentUser.adminScope()));
+    }
+
+    /** Assigns teachers by ID-card number, one per line. */
+    @PostMapping("/training/programs/{id}/assignments")
+    String assign(@PathVariable long id, @RequestParam(required = false) String idCards, Model model) {
+        return act(id, model, () -> {
+            List<Long> ids = new ArrayList<>();
+            int line = 0;
+            for (String raw : (idCards == null ? "" : idCards).split("\\R")) {
+                line++;
+                if (!raw.isBlank()) {
+                    int at = line;
+                    ids.add(teachers.idByIdCard(raw.strip()).orElseThrow(() -> new BadInputException("idCards",
+                            "training.error.idCardLine", at)));
+                }
+            }
+            if (ids.isEmpty()) {
+                throw new BadInputException("idCards", "error.required");
+            }
+            enrolments.assign(id, ids, CurrentUser.adminScope(), CurrentUser.get().getUsername());
+        });
+    }
+
+    @PostMapping("/training/sessions/{session}/attendance")
+    String record(@PathVariable long session, @RequestParam long program,
+                  @RequestParam(required = false) List<Long> teacher, Model model) {
+        return act(program, model, () -> enrolments.record(session, teacher == null ? List.of() : teacher,
+                CurrentUser.adminScope()));
+    }
+
+    private String act(long programId, Model model, Runnable action) {
+        try {
+            action.run();
+        } catch (BadInputException e) {
+            model.addAttribute("problems", e.problems());
+            return program(programId, model);
+        }
+        return "redirect:/training/programs/" + programId;
+    }
+
+    private static java.time.OffsetDateTime at(LocalDateTime t) {
+        return t == null ? null : t.atZone(CreditLedger.ZONE).toOffsetDateTime();
+    }
+
+    // ---- teachers ------------------------------------------------------------------------------------------------
+
+    @GetMapping("/my/training")
+    String mine(Model model) {
+        long me = CurrentUser.teacherId();
+        String path = teachers.paths(List.of(me)).get(me);
+        model.addAttribute("open", programs.openTo(path, LocalDate.now(CreditLedger.ZONE)));
+        model.addAttribute("enrolments", enrolments.of(me));
+        model.addAttribute("certificates", enrolments.certificates(me));
+        return "training/mine";
+    }
+
+    @PostMapping("/my/training/{program}/enrol")
+    String enrol(@PathVariable long program, Model model, RedirectAttributes redirect) {
+        try {
+            redirect.addFlashAttribute("notice", "training.enrolled." + enrolments.enrol(program,
+                    CurrentUser.teacherId()));
+        } catch (BadInputException e) {
+            model.addAttribute("problems", e.problems());
+            return mine(model);
+        }
+        return "redirect:/my/training";
+    }
+
+    @PostMapping("/my/training/{program}/withdraw")
+    String withdraw(@PathVariable long program) {
+        enrolments.withdraw(program, CurrentUser.teacherId());
+        return "redirect:/my/training";
+    }
+
+    @PostMapping("/my/training/sign-in")
+    String signIn(@RequestParam(required = false) String code, Model model, RedirectAttributes redirect) {
+        try {
+            redirect.addFlashAttribute("notice", enrolments.signIn(code, CurrentUser.teacherId()).isPresent()
+                    ? "training.signedInCompleted" : "training.signedIn");
+        } catch (BadInputException e) {
+            model.addAttribute("problems", e.problems());
+            return mine(model);
+        }
+        return "redirect:/my/training";
+    }
+
+    @GetMapping("/my/training/certificates/{code}.pdf")
+    void certificatePdf(@PathVariable String code, HttpServletResponse response) throws IOException {
+        Enrolments.Certificate c = enrolments.certificate(code).filter(x -> x.teacherId() == CurrentUser.teacherId())
+                .orElseThrow(NotFoundException::new);
+        Locale l = LocaleContextHolder.getLocale();
+        Pdf pdf = new Pdf();
+        String title = m("training.certificate.title", l);
+        pdf.text((Pdf.WIDTH - Pdf.width(title, 26)) / 2, 150, 26, title);
+        pdf.text(90, 240, 14, messages.getMessage("training.certificate.body1", new Object[] {c.teacherName(),
+                c.completedOn().toString()}, l));
+        pdf.text(90, 270, 14, Pdf.fit(c.programTitle() + " · " + c.courseTitle(), 14, Pdf.WIDTH - 180));
+        pdf.text(90, 300, 14, messages.getMessage("training.certificate.body2", new Object[] {
+                c.hours().stripTrailingZeros().toPlainString()}, l));
+        pdf.text(330, 420, 14, c.organiser());
+        pdf.text(330, 445, 12, c.completedOn().toString());
+        pdf.line(90, 700, Pdf.WIDTH - 90, 700);
+        pdf.text(90, 725, 10, messages.getMessage("training.certificate.verify", new Object[] {c.code()}, l));
+        response.setContentType("application/pdf");
+        response.setHeader("Content-Disposition", "attachment; filename=\"certificate-" + c.code() + ".pdf\"");
+        response.getOutputStream().write(pdf.toBytes());
+    }
+
+    // ---- anyone --------------------------------------------------------------------------------------------------
+
+    /** The public check of a certificate: what it certifies, the holder's name masked. */
+    @GetMapping({"/verify", "/verify/{code}"})
+    String verify(@PathVariable(required = false) String code, @RequestParam(name = "code", required = false)
+    String asked, Model model, HttpServletResponse response) {
+        String c = code != null ? code : asked;
+        model.addAttribute("code", c);
+        if (c != null && !c.isBlank()) {
+            Enrolments.Certificate found = enrolments.certificate(c.strip().toUpperCase(Locale.ROOT)).orElse(null);
+            if (found == null) {
+                response.setStatus(404);
+            }
+            model.addAttribute("certificate", found);
+            model.addAttribute("holder", found == null ? null : mask(found.teacherName()));
+        }
+        return "training/verify";
+    }
+
+    /** 张三丰 → 张*丰, 李四 → 李*. */
+    static String mask(String name) {
+        if (name == null || name.isEmpty()) {
+            return "";
+        }
+        int n = name.codePointCount(0, name.length());
+        String first = name.substring(0, name.offsetByCodePoints(0, 1));
+        String last = n > 2 ? name.substring(name.offsetByCodePoints(0, n - 1)) : "";
+        return first + "*".repeat(Math.max(1, n - (n > 2 ? 2 : 1))) + last;
+    }
+
+    private String m(String key, Locale l) {
+        return messages.getMessage(key, null, key, l);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Navigation {
+        @Bean
+        NavigationEntry programsNavigation() {
+            return new NavigationEntry("nav.programs", "/training/programs", ADMINS, 54);
+        }
+
+        @Bean
+        NavigationEntry myTrainingNavigation() {
+            return new NavigationEntry("nav.myTraining", "/my/training", EnumSet.of(Role.TEACHER), 3);
+        }
+    }
+}

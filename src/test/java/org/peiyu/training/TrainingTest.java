@@ -1,0 +1,178 @@
+package org.peiyu.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.peiyu.PlatformTest;
+import org.peiyu.account.Accounts;
+import org.peiyu.credit.CreditLedger;
+import org.peiyu.directory.Teachers;
+import org.peiyu.lrs.LearningFact;
+import org.peiyu.platform.PdfTest;
+import org.peiyu.platform.security.PeiyuUser;
+import org.peiyu.platform.security.Role;
+import org.peiyu.platform.security.Scope;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mock.web.MockHttpServletResponse;
+
+/**
+ * A district runs a programme: a course and its sessions, enrolment within capacity and a waiting list, sign-in by
+ * code, completion that posts the course's hours to the ledger once, a certificate anyone can verify.
+ */
+class TrainingTest extends PlatformTest {
+
+    private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm");
+
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    Teachers teachers;
+    @Autowired
+    CreditLedger ledger;
+    @Autowired
+    Enrolments enrolments;
+    @Autowired
+    Accounts accounts;
+
+    private int status(MockHttpServletResponse r) {
+        return r.getStatus();
+    }
+
+    @Test
+    void aDistrictsProgrammeFromEnrolmentToCertificate() throws Exception {
+        PeiyuUser district = account("district");
+        PeiyuUser teacher = account("teacher");
+        String districtPath = district.grants().get(0).unitPath();
+        String districtCode = districtPath.substring(districtPath.lastIndexOf('/', districtPath.length() - 2) + 1,
+                districtPath.length() - 1);
+        String today = LocalDate.now(CreditLedger.ZONE).toString();
+
+        // wrong: each field named, nothing created
+        long before = jdbc.sql("SELECT count(*) FROM training_program").query(Long.class).single();
+        String wrong = page(post("/training/programs").with(csrf()).param("unitCode", districtCode)
+                .param("code", "x").param("title", " ").param("organiser", "明德区教师发展中心")
+                .param("level", "COUNTY").param("delivery", "BLENDED").param("capacity", "0")
+                .param("enrolOpens", today).param("enrolCloses", "2020-01-01"), district);
+        assertThat(wrong).contains("编号须为").contains("名额须为").contains("报名截止日期须不早于开始日期")
+                .contains("必填，最多 100 个字");
+        assertThat(jdbc.sql("SELECT count(*) FROM training_program").query(Long.class).single()).isEqualTo(before);
+
+        MockHttpServletResponse created = mvc.perform(post("/training/programs").with(csrf()).with(user(district))
+                .param("unitCode", districtCode).param("code", "MD-2026-AI").param("title", "人工智能赋能教学区级研修")
+                .param("organiser", "明德区教师发展中心").param("level", "COUNTY").param("delivery", "BLENDED")
+                .param("capacity", "2").param("enrolOpens", today).param("enrolCloses", today)).andReturn()
+                .getResponse();
+        assertThat(created.getStatus()).isEqualTo(302);
+        long program = Long.parseLong(created.getRedirectedUrl().replaceAll(".*/", ""));
+        assertThat(page(post("/training/programs/{id}/courses", program).with(csrf()).param("code", "C1")
+                .param("title", "课堂数据分析").param("theoryHours", "0").param("practiceHours", "0")
+                .param("onlineHours", "0").param("minAttendance", "50"), district)).contains("课程至少要有一类学时");
+        assertThat(status(mvc.perform(post("/training/programs/{id}/courses", program).with(csrf())
+                .with(user(district)).param("code", "C1").param("title", "课堂数据分析").param("category", "ICT")
+                .param("theoryHours", "4").param("practiceHours", "6").param("onlineHours", "0")
+                .param("minAttendance", "50")).andReturn().getResponse())).isEqualTo(302);
+        long course = jdbc.sql("SELECT id FROM training_course WHERE program_id = ?").param(program)
+                .query(Long.class).single();
+        LocalDateTime now = LocalDateTime.now(CreditLedger.ZONE);
+        for (LocalDateTime start : List.of(now.minusMinutes(10), now.plusDays(1))) {
+            assertThat(status(mvc.perform(post("/training/courses/{c}/sessions", course).with(csrf())
+                    .with(user(district)).param("program", String.valueOf(program))
+                    .param("startsAt", start.format(LOCAL)).param("endsAt", start.plusHours(2).format(LOCAL)))
+                    .andReturn().getResponse())).isEqualTo(302);
+        }
+        List<String> codes = jdbc.sql("SELECT sign_in_code FROM training_session WHERE course_id = ? ORDER BY starts_at")
+                .param(course).query(String.class).list();
+
+        // places: two; a third waits and moves up when someone withdraws
+        List<Long> others = jdbc.sql("SELECT id FROM teacher WHERE path LIKE ? AND status = 'ACTIVE' AND id <> ? "
+                + "ORDER BY id OFFSET 60 LIMIT 2").params(districtPath + "%", teacher.teacherId())
+                .query(Long.class).list();
+        String b = teachers.reveal(others.get(0), Scope.ALL).idCard();
+        String c = teachers.reveal(others.get(1), Scope.ALL).idCard();
+        assertThat(page(post("/training/programs/{id}/assignments", program).with(csrf())
+                .param("idCards", b + "\n110101199001011234"), district)).contains("第 2 行的身份证号找不到教师");
+        assertThat(enrolments.participants(program, Scope.ALL)).isEmpty();
+        mvc.perform(post("/training/programs/{id}/assignments", program).with(csrf()).with(user(district))
+                .param("idCards", b)).andReturn();
+        assertThat(page(get("/my/training"), teacher)).contains("人工智能赋能教学区级研修");
+        mvc.perform(post("/my/training/{id}/enrol", program).with(csrf()).with(user(teacher))).andReturn();
+        mvc.perform(post("/training/programs/{id}/assignments", program).with(csrf()).with(user(district))
+                .param("idCards", c)).andReturn();
+        assertThat(enrolments.participants(program, Scope.ALL)).extracting(Enrolments.Participant::status)
+                .containsExactly(Enrolments.Status.ENROLLED, Enrolments.Status.ENROLLED, Enrolments.Status.WAITLISTED);
+        enrolments.withdraw(program, others.get(0));
+        assertThat(enrolments.status(program, others.get(1))).contains(Enrolments.Status.ENROLLED);
+
+        // sign-in: a wrong code is refused; the session's completes the course (one of two sessions, 50 %)
+        assertThat(page(post("/my/training/sign-in").with(csrf()).param("code", "000000".equals(codes.get(0))
+                ? "111111" : "000000"), teacher)).contains("签到码不对");
+        assertThat(page(post("/my/training/sign-in").with(csrf()).param("code", codes.get(1)), teacher))
+                .as("tomorrow's session does not sign in today").contains("签到码不对");
+        assertThat(status(mvc.perform(post("/my/training/sign-in").with(csrf()).with(user(teacher))
+                .param("code", codes.get(0))).andReturn().getResponse())).isEqualTo(302);
+        List<CreditLedger.Entry> posted = ledger.entries(teacher.teacherId(), LocalDate.now(CreditLedger.ZONE).minusDays(1),
+                LocalDate.now(CreditLedger.ZONE)).stream().filter(e -> e.source() == CreditLedger.Source.COURSE)
+                .toList();
+        assertThat(posted).extracting(e -> e.mode() + " " + e.hours().stripTrailingZeros().toPlainString())
+                .containsExactlyInAnyOrder("THEORY 4", "PRACTICE 6");
+        assertThat(posted).allSatisfy(e -> {
+            assertThat(e.level()).isEqualTo(LearningFact.Level.COUNTY);
+            assertThat(e.category()).isEqualTo(LearningFact.Category.ICT);
+            assertThat(e.title()).isEqualTo("人工智能赋能教学区级研修 · 课堂数据分析");
+        });
+        // completed once: attending the other session changes nothing; a teacher not enrolled cannot be recorded
+        mvc.perform(post("/training/sessions/{s}/attendance", jdbc.sql("SELECT id FROM training_session WHERE "
+                        + "sign_in_code = ? AND course_id = ?").params(codes.get(1), course).query(Long.class).single())
+                .with(csrf()).with(user(district)).param("program", String.valueOf(program))
+                .param("teacher", String.valueOf(teacher.teacherId()))).andReturn();
+        assertThat(ledger.entries(teacher.teacherId(), LocalDate.now(CreditLedger.ZONE).minusDays(1),
+                LocalDate.now(CreditLedger.ZONE)).stream().filter(e -> e.source() == CreditLedger.Source.COURSE))
+                .hasSize(2);
+        assertThat(page(post("/training/sessions/{s}/attendance", jdbc.sql("SELECT min(id) FROM training_session "
+                        + "WHERE course_id = ?").param(course).query(Long.class).single()).with(csrf())
+                .param("program", String.valueOf(program)).param("teacher", String.valueOf(others.get(0))), district))
+                .contains("只有已报名的学员才能记录出勤");
+
+        // the certificate: the teacher's PDF, and the public check (no sign-in) with the name masked
+        String code = enrolments.certificates(teacher.teacherId()).get(0).code();
+        MockHttpServletResponse pdf = mvc.perform(get("/my/training/certificates/{c}.pdf", code).with(user(teacher)))
+                .andReturn().getResponse();
+        String name = teachers.get(teacher.teacherId(), Scope.ALL).name();
+        assertThat(PdfTest.texts(pdf.getContentAsByteArray())).contains("培训结业证书")
+                .anySatisfy(l -> assertThat(l).startsWith(name + " 老师于"));
+        assertThat(status(mvc.perform(get("/my/training/certificates/{c}.pdf", code).with(user(district)))
+                .andReturn().getResponse())).isEqualTo(404);
+        String verified = mvc.perform(get("/verify/{c}", code)).andReturn().getResponse().getContentAsString();
+        assertThat(verified).contains("证书有效").contains("课堂数据分析").contains(TrainingWeb.mask(name))
+                .doesNotContain(name);
+        MockHttpServletResponse unknown = mvc.perform(get("/verify").param("code", "ZZZZZZZZZZZZ")).andReturn()
+                .getResponse();
+        assertThat(unknown.getStatus()).isEqualTo(404);
+        assertThat(unknown.getContentAsString()).contains("没有这个编号的证书");
+
+        // another district's admin sees nothing of it
+        String other = jdbc.sql("SELECT code FROM division WHERE level = 3 AND path <> ? ORDER BY code LIMIT 1")
+                .param(districtPath).query(String.class).single();
+        accounts.createSeeded("trainingneighbour", "邻区管理员", "pass12345", Role.DISTRICT_ADMIN, other, null);
+        assertThat(status(mvc.perform(get("/training/programs/{id}", program).with(user(account("trainingneighbour"))))
+                .andReturn().getResponse())).isEqualTo(404);
+        assertThat(page(get("/training/programs"), account("trainingneighbour"))).doesNotContain("MD-2026-AI");
+    }
+
+    @Test
+    void namesAreMaskedButForTheirEnds() {
+        assertThat(TrainingWeb.mask("张三丰")).isEqualTo("张*丰");
+        assertThat(TrainingWeb.mask("李四")).isEqualTo("李*");
+        assertThat(TrainingWeb.mask("欧阳娜娜")).isEqualTo("欧**娜");
+    }
+}
