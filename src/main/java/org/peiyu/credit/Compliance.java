@@ -68,9 +68,11 @@ public class Compliance {
     private final TransactionTemplate tx;
     private final Notifications notifications;
     private final AuditLog audit;
+    private final List<PlannedHours> plannedHours;
 
     Compliance(JdbcClient jdbc, RuleSets ruleSets, Balances balances, Teachers teachers, DirectoryTree tree,
-               TransactionTemplate tx, Notifications notifications, AuditLog audit) {
+               TransactionTemplate tx, Notifications notifications, AuditLog audit, List<PlannedHours> plannedHours) {
+        this.plannedHours = plannedHours;
         this.notifications = notifications;
         this.audit = audit;
         this.jdbc = jdbc;
@@ -85,19 +87,34 @@ public class Compliance {
     public Judged judge(long teacherId, String unitPath, LocalDate day) {
         RuleSet rs = ruleSets.applicable(unitPath, day);
         return new Judged(rs, Standing.of(rs, balances.of(List.of(teacherId)).getOrDefault(teacherId, List.of()),
-                day));
+                planned(List.of(teacherId)).getOrDefault(teacherId, List.of()), day));
+    }
+
+    /** What every module that knows of booked hours says of these teachers. */
+    private Map<Long, List<Standing.Balance>> planned(Collection<Long> teacherIds) {
+        Map<Long, List<Standing.Balance>> all = new java.util.HashMap<>();
+        plannedHours.forEach(p -> p.of(teacherIds).forEach((t, b) -> all.computeIfAbsent(t,
+                k -> new ArrayList<>()).addAll(b)));
+        return all;
+    }
+
+    /** Brings these teachers' rows up to date, e.g. after what is planned for them changed (caller's transaction). */
+    public void refresh(Collection<Long> teacherIds) {
+        update(teacherIds, teachers.paths(teacherIds));
     }
 
     /** Brings these teachers' rows up to date (within the caller's transaction). */
     void update(Collection<Long> teacherIds, Map<Long, String> paths) {
         LocalDate today = LocalDate.now(CreditLedger.ZONE);
         Map<Long, List<Standing.Balance>> all = balances.of(teacherIds);
+        Map<Long, List<Standing.Balance>> planned = planned(teacherIds);
         List<Object[]> rows = new ArrayList<>(teacherIds.size());
         for (long id : teacherIds) {
             String path = paths.get(id);
             if (path != null) {
                 RuleSet rs = ruleSets.applicable(path, today);
-                rows.add(row(id, path, rs, Standing.of(rs, all.getOrDefault(id, List.of()), today)));
+                rows.add(row(id, path, rs, Standing.of(rs, all.getOrDefault(id, List.of()),
+                        planned.getOrDefault(id, List.of()), today)));
             }
         }
         write(rows);

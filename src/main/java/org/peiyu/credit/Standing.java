@@ -48,6 +48,14 @@ public record Standing(LocalDate cycleStart, LocalDate cycleEnd, Status status, 
     }
 
     public static Standing of(RuleSet ruleSet, List<Balance> balances, LocalDate today) {
+        return of(ruleSet, balances, List.of(), today);
+    }
+
+    /**
+     * The standing, its forecast counting {@code planned} hours too (courses the teacher is enrolled in): at cycle end
+     * a teacher reaches at least what they have plus what they have booked, or more at their pace.
+     */
+    public static Standing of(RuleSet ruleSet, List<Balance> balances, List<Balance> planned, LocalDate today) {
         RuleSet.Rules rules = ruleSet.rules();
         LocalDate[] cycle = ruleSet.cycle(today);
         double days = ChronoUnit.DAYS.between(cycle[0], cycle[1].plusDays(1));
@@ -58,11 +66,13 @@ public record Standing(LocalDate cycleStart, LocalDate cycleEnd, Status status, 
         double[] counted = capped(rules, inCycle);
 
         List<Line> lines = new ArrayList<>();
+        double[] plannedHours = planned.stream().mapToDouble(b -> b.hours().doubleValue()).toArray();
         lines.add(line("total", null, null, rules.measure(), Selector.ANY, rules.total(), false, rules, inCycle,
-                counted, share, today, cycle));
+                counted, share, today, cycle, sum(rules, planned, plannedHours, Selector.ANY, rules.measure(), null)));
         for (Requirement r : rules.requirements()) {
             lines.add(line(r.key(), r.label(), r.labelEn(), r.measure(), r.of(), r.atLeast(), r.perYear(), rules,
-                    inCycle, counted, share, today, cycle));
+                    inCycle, counted, share, today, cycle, sum(rules, planned, plannedHours, r.of(), r.measure(),
+                            null)));
         }
         Status status = lines.stream().map(Line::status).max(Comparator.naturalOrder()).orElseThrow();
         Status forecast = lines.stream().map(Line::forecast).max(Comparator.naturalOrder()).orElseThrow();
@@ -110,7 +120,8 @@ public record Standing(LocalDate cycleStart, LocalDate cycleEnd, Status status, 
 
     private static Line line(String key, String label, String labelEn, Measure measure, Selector of,
                              BigDecimal atLeast, boolean perYear, RuleSet.Rules rules, List<Balance> balances,
-                             double[] counted, double share, LocalDate today, LocalDate[] cycle) {
+                             double[] counted, double share, LocalDate today, LocalDate[] cycle,
+                             double planned) {
         double required = atLeast.doubleValue();
         double earned;
         double expected;
@@ -124,7 +135,7 @@ public record Standing(LocalDate cycleStart, LocalDate cycleEnd, Status status, 
             earned = sum(rules, balances, counted, of, measure, year);
             double yearShare = Math.min(1, today.getDayOfYear() / (double) today.lengthOfYear());
             expected = required * yearShare;
-            forecast = earned / Math.max(yearShare, 1e-9);
+            forecast = Math.max(earned / Math.max(yearShare, 1e-9), earned + planned);
             if (shortOfEarlier > 0) {
                 return new Line(key, label, labelEn, measure, atLeast, round(earned), round(expected),
                         round(forecast), Status.BEHIND, Status.BEHIND);
@@ -132,7 +143,7 @@ public record Standing(LocalDate cycleStart, LocalDate cycleEnd, Status status, 
         } else {
             earned = sum(rules, balances, counted, of, measure, null);
             expected = required * share;
-            forecast = earned / share;
+            forecast = Math.max(earned / share, earned + planned);
         }
         Status status;
         if (earned >= required) {

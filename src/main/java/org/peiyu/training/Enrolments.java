@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.peiyu.credit.Compliance;
 import org.peiyu.credit.CreditLedger;
 import org.peiyu.credit.CreditLedger.Posting;
 import org.peiyu.credit.CreditLedger.Source;
@@ -52,9 +53,12 @@ public class Enrolments {
     private final Programs programs;
     private final Teachers teachers;
     private final CreditLedger ledger;
+    private final Compliance compliance;
     private final AuditLog audit;
 
-    Enrolments(JdbcClient jdbc, Programs programs, Teachers teachers, CreditLedger ledger, AuditLog audit) {
+    Enrolments(JdbcClient jdbc, Programs programs, Teachers teachers, CreditLedger ledger, Compliance compliance,
+               AuditLog audit) {
+        this.compliance = compliance;
         this.jdbc = jdbc;
         this.programs = programs;
         this.teachers = teachers;
@@ -69,7 +73,9 @@ public class Enrolments {
         Programs.Program p = programs.openTo(path, LocalDate.now(CreditLedger.ZONE)).stream()
                 .filter(x -> x.id() == programId).findFirst()
                 .orElseThrow(() -> new BadInputException("program", "training.error.notOpen"));
-        return place(p, teacherId, null);
+        Status s = place(p, teacherId, null);
+        compliance.refresh(List.of(teacherId));
+        return s;
     }
 
     /** An admin assigns teachers under the programme's unit (whatever the window); returns each one's status. */
@@ -84,6 +90,7 @@ public class Enrolments {
             }
             out.put(t, place(p, t, by));
         }
+        compliance.refresh(teacherIds);
         audit.record("training.assign", "training_program", programId, p.unitPath(), teacherIds.size() + " teachers");
         return out;
     }
@@ -115,12 +122,15 @@ public class Enrolments {
         Status was = status(programId, teacherId).orElseThrow(NotFoundException::new);
         jdbc.sql("UPDATE training_enrolment SET status = 'WITHDRAWN' WHERE program_id = ? AND teacher_id = ?")
                 .params(programId, teacherId).update();
+        List<Long> changed = new ArrayList<>(List.of(teacherId));
         if (was == Status.ENROLLED) {
-            jdbc.sql("""
+            changed.addAll(jdbc.sql("""
                     UPDATE training_enrolment SET status = 'ENROLLED' WHERE program_id = ? AND teacher_id = (
                       SELECT teacher_id FROM training_enrolment WHERE program_id = ? AND status = 'WAITLISTED'
-                      ORDER BY since, teacher_id LIMIT 1)""").params(programId, programId).update();
+                      ORDER BY since, teacher_id LIMIT 1) RETURNING teacher_id""").params(programId, programId)
+                    .query(Long.class).list());
         }
+        compliance.refresh(changed); // their forecasts count the programme's courses, or no longer
     }
 
     Optional<Status> status(long programId, long teacherId) {
@@ -240,10 +250,10 @@ public class Enrolments {
                         : title, null, List.of("course:" + p.code() + "/" + c.code() + ":" + part.getKey())));
             }
         }
-        ledger.post(postings, "training");
         String code = certificateCode();
         jdbc.sql("INSERT INTO training_completion (course_id, teacher_id, completed_on, certificate_code) "
                 + "VALUES (?, ?, ?, ?)").params(courseId, teacherId, day, code).update();
+        ledger.post(postings, "training"); // after the completion, so the forecast no longer counts it as planned
         audit.record("training.complete", "training_course", courseId, p.unitPath(), code);
         return Optional.of(code);
     }

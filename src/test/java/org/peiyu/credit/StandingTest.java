@@ -177,4 +177,24 @@ class StandingTest {
                         "rules.requirements[0].atLeast", "rules.requirements[1].label",
                         "rules.requirements[1].atLeast"));
     }
+
+    @Test
+    void theForecastCountsTheCoursesATeacherIsEnrolledIn() throws Exception {
+        RuleSet national = shipped("national");
+        LocalDate day = LocalDate.of(2026, 11, 23);
+        List<Balance> hours = List.of(b(2026, Category.KNOWLEDGE, Level.COUNTY, Mode.THEORY, 20));
+        Standing.Line alone = line(Standing.of(national, hours, day), "ict");
+        assertThat(alone.forecastAmount()).isEqualByComparingTo("0");
+        assertThat(alone.forecast()).isEqualTo(Status.BEHIND);
+        // booked: a 30-hour ICT course (10 theory, 20 practice) brings the ICT forecast to 30 and its practice to 20
+        Standing booked = Standing.of(national, hours, List.of(b(2026, Category.ICT, Level.COUNTY, Mode.THEORY, 10),
+                b(2026, Category.ICT, Level.COUNTY, Mode.PRACTICE, 20)), day);
+        assertThat(line(booked, "ict").forecastAmount()).isEqualByComparingTo("30");
+        assertThat(line(booked, "ict-practice").forecastAmount()).isEqualByComparingTo("20");
+        assertThat(line(booked, "ict-practice").forecast()).isEqualTo(Status.AT_RISK);
+        assertThat(line(booked, "ict").earned()).as("planned hours are not earned").isEqualByComparingTo("0");
+        assertThat(booked.status()).isEqualTo(Standing.of(national, hours, day).status());
+        // the pace wins when it says more: the total's forecast is 20 hours a tenth of the way in
+        assertThat(line(booked, "total").forecastAmount()).isGreaterThan(BigDecimal.valueOf(50));
+    }
 }

@@ -43,6 +43,8 @@ class TrainingTest extends PlatformTest {
     Enrolments enrolments;
     @Autowired
     Accounts accounts;
+    @Autowired
+    EnrolledCourses planned;
 
     private int status(MockHttpServletResponse r) {
         return r.getStatus();
@@ -113,6 +115,11 @@ class TrainingTest extends PlatformTest {
         enrolments.withdraw(program, others.get(0));
         assertThat(enrolments.status(program, others.get(1))).contains(Enrolments.Status.ENROLLED);
 
+        // enrolled, the course's hours count in the forecast until completed
+        assertThat(planned.of(List.of(teacher.teacherId())).get(teacher.teacherId()))
+                .extracting(x -> x.mode() + " " + x.hours().stripTrailingZeros().toPlainString() + " " + x.category())
+                .containsExactlyInAnyOrder("THEORY 4 ICT", "PRACTICE 6 ICT");
+
         // sign-in: a wrong code is refused; the session's completes the course (one of two sessions, 50 %)
         assertThat(page(post("/my/training/sign-in").with(csrf()).param("code", "000000".equals(codes.get(0))
                 ? "111111" : "000000"), teacher)).contains("签到码不对");
@@ -125,6 +132,7 @@ class TrainingTest extends PlatformTest {
                 .toList();
         assertThat(posted).extracting(e -> e.mode() + " " + e.hours().stripTrailingZeros().toPlainString())
                 .containsExactlyInAnyOrder("THEORY 4", "PRACTICE 6");
+        assertThat(planned.of(List.of(teacher.teacherId()))).as("completed, nothing is planned").isEmpty();
         assertThat(posted).allSatisfy(e -> {
             assertThat(e.level()).isEqualTo(LearningFact.Level.COUNTY);
             assertThat(e.category()).isEqualTo(LearningFact.Category.ICT);
