@@ -26,6 +26,8 @@ CREATE TABLE training_course (
     practice_hours NUMERIC(6, 2) NOT NULL DEFAULT 0,
     online_hours   NUMERIC(6, 2) NOT NULL DEFAULT 0,
     min_attendance INT           NOT NULL CHECK (min_attendance BETWEEN 1 AND 100), -- percent of sessions
+    needs_assignment BOOLEAN     NOT NULL DEFAULT FALSE, -- an assignment must be passed
+    min_score      INT           CHECK (min_score BETWEEN 1 AND 100),   -- a test must reach this score
     UNIQUE (program_id, code),
     CHECK (theory_hours + practice_hours + online_hours > 0)
 );
@@ -55,6 +57,17 @@ CREATE TABLE training_attendance (
     signed_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
     source     TEXT        NOT NULL CHECK (source IN ('CODE', 'ORGANISER')),
     PRIMARY KEY (session_id, teacher_id)
+);
+
+-- What the organiser recorded of a teacher's assignment and test in a course.
+CREATE TABLE training_result (
+    course_id       BIGINT        NOT NULL REFERENCES training_course (id),
+    teacher_id      BIGINT        NOT NULL,
+    assignment_done BOOLEAN       NOT NULL DEFAULT FALSE,
+    score           NUMERIC(5, 2) CHECK (score BETWEEN 0 AND 100),
+    recorded_by     TEXT          NOT NULL,
+    recorded_at     TIMESTAMPTZ   NOT NULL DEFAULT now(),
+    PRIMARY KEY (course_id, teacher_id)
 );
 
 CREATE TABLE training_completion (

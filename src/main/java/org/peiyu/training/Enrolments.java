@@ -25,7 +25,8 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Who takes part: enrolment by the teacher or by assignment, within the programme's capacity and then on its waiting
  * list (a withdrawal lets the first waiting teacher in); attendance by sign-in code or by the organiser; a course is
- * completed when enough of its sessions were attended, which posts its hours to the ledger and issues a certificate.
+ * completed when enough of its sessions were attended and its assignment and test (if it sets them) passed, which
+ * posts its hours to the ledger and issues a certificate.
  */
 @Component
 public class Enrolments {
@@ -204,6 +205,34 @@ public class Enrolments {
         return n;
     }
 
+    /**
+     * The organiser records a teacher's assignment and test score in a course (either may be left as it was);
+     * returns the certificate if that completed the course.
+     */
+    @Transactional
+    public Optional<String> recordResult(long courseId, long teacherId, boolean assignmentDone, BigDecimal score,
+                                         Scope scope, String by) {
+        Programs.Course c = programs.course(courseId).orElseThrow(NotFoundException::new);
+        Programs.Program p = programs.get(c.programId(), scope);
+        if (status(p.id(), teacherId).orElse(null) != Status.ENROLLED) {
+            throw new BadInputException("teacher", "training.error.notEnrolled");
+        }
+        if (score != null && (score.signum() < 0 || score.compareTo(BigDecimal.valueOf(100)) > 0
+                || score.stripTrailingZeros().scale() > 2)) {
+            throw new BadInputException("score", "training.error.score");
+        }
+        jdbc.sql("""
+                        INSERT INTO training_result (course_id, teacher_id, assignment_done, score, recorded_by)
+                        VALUES (?, ?, ?, ?, ?) ON CONFLICT (course_id, teacher_id) DO UPDATE SET
+                          assignment_done = excluded.assignment_done,
+                          score = coalesce(excluded.score, training_result.score),
+                          recorded_by = excluded.recorded_by, recorded_at = now()""")
+                .params(courseId, teacherId, assignmentDone, score, by).update();
+        audit.record("training.result", "training_course", courseId, p.unitPath(), teacherId + ": "
+                + assignmentDone + " / " + score);
+        return completeIfDone(courseId, teacherId);
+    }
+
     private Optional<String> attend(long sessionId, long teacherId, String source) {
         jdbc.sql("INSERT INTO training_attendance (session_id, teacher_id, source) VALUES (?, ?, ?) "
                 + "ON CONFLICT DO NOTHING").params(sessionId, teacherId, source).update();
@@ -233,6 +262,14 @@ public class Enrolments {
         long sessions = (Long) counts[0];
         long attended = (Long) counts[1];
         if (sessions == 0 || attended * 100 < sessions * c.minAttendance()) {
+            return Optional.empty();
+        }
+        Object[] result = jdbc.sql("SELECT assignment_done, score FROM training_result WHERE course_id = ? "
+                        + "AND teacher_id = ?").params(courseId, teacherId)
+                .query((rs, n) -> new Object[] {rs.getBoolean(1), rs.getBigDecimal(2)}).optional()
+                .orElse(new Object[] {false, null});
+        if (c.needsAssignment() && !(Boolean) result[0] || c.minScore() != null && (result[1] == null
+                || ((BigDecimal) result[1]).compareTo(BigDecimal.valueOf(c.minScore())) < 0)) {
             return Optional.empty();
         }
         LocalDate day = ((OffsetDateTime) counts[2]).atZoneSameInstant(CreditLedger.ZONE).toLocalDate();

@@ -43,12 +43,15 @@ public class Programs {
         }
     }
 
+    /** A course; it is completed by attending enough sessions, and passing an assignment and a test if it sets them. */
     public record CourseForm(String code, String title, Category category, BigDecimal theoryHours,
-                             BigDecimal practiceHours, BigDecimal onlineHours, Integer minAttendance) {
+                             BigDecimal practiceHours, BigDecimal onlineHours, Integer minAttendance,
+                             boolean needsAssignment, Integer minScore) {
     }
 
     public record Course(long id, long programId, String code, String title, Category category,
-                         BigDecimal theoryHours, BigDecimal practiceHours, BigDecimal onlineHours, int minAttendance) {
+                         BigDecimal theoryHours, BigDecimal practiceHours, BigDecimal onlineHours, int minAttendance,
+                         boolean needsAssignment, Integer minScore) {
         public BigDecimal hours() {
             return theoryHours.add(practiceHours).add(onlineHours);
         }
@@ -137,13 +140,17 @@ public class Programs {
         if (f.minAttendance() == null || f.minAttendance() < 1 || f.minAttendance() > 100) {
             errors.add("minAttendance", "training.error.minAttendance");
         }
+        if (f.minScore() != null && (f.minScore() < 1 || f.minScore() > 100)) {
+            errors.add("minScore", "training.error.minScore");
+        }
         errors.throwIfAny();
         long id = jdbc.sql("""
                         INSERT INTO training_course (program_id, code, title, category, theory_hours, practice_hours,
-                          online_hours, min_attendance) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")
+                          online_hours, min_attendance, needs_assignment, min_score)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")
                 .params(programId, code, f.title().strip(), f.category() == null ? null : f.category().name(),
                         nonNull(f.theoryHours()), nonNull(f.practiceHours()), nonNull(f.onlineHours()),
-                        f.minAttendance())
+                        f.minAttendance(), f.needsAssignment(), f.minScore())
                 .query(Long.class).single();
         audit.record("training.course.add", "training_course", id, p.unitPath(), code);
         return id;
@@ -197,15 +204,16 @@ public class Programs {
                 .params(above.toArray(String[]::new), day).query(Programs::program).list();
     }
 
+    private static final String COURSE = "SELECT id, program_id, code, title, category, theory_hours, practice_hours, "
+            + "online_hours, min_attendance, needs_assignment, min_score FROM training_course";
+
     public List<Course> courses(long programId) {
-        return jdbc.sql("SELECT id, program_id, code, title, category, theory_hours, practice_hours, online_hours, "
-                        + "min_attendance FROM training_course WHERE program_id = ? ORDER BY code")
-                .param(programId).query(Programs::course).list();
+        return jdbc.sql(COURSE + " WHERE program_id = ? ORDER BY code").param(programId).query(Programs::course)
+                .list();
     }
 
     java.util.Optional<Course> course(long id) {
-        return jdbc.sql("SELECT id, program_id, code, title, category, theory_hours, practice_hours, online_hours, "
-                + "min_attendance FROM training_course WHERE id = ?").param(id).query(Programs::course).optional();
+        return jdbc.sql(COURSE + " WHERE id = ?").param(id).query(Programs::course).optional();
     }
 
     public List<Session> sessions(long programId) {
@@ -229,7 +237,7 @@ public class Programs {
         String category = rs.getString(5);
         return new Course(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
                 category == null ? null : Category.valueOf(category), rs.getBigDecimal(6), rs.getBigDecimal(7),
-                rs.getBigDecimal(8), rs.getInt(9));
+                rs.getBigDecimal(8), rs.getInt(9), rs.getBoolean(10), (Integer) rs.getObject(11));
     }
 
     private static void text(String v, String field, int max, BadInputException.Collector errors) {

@@ -102,9 +102,19 @@ class TrainingWeb {
                      @RequestParam(required = false) BigDecimal theoryHours,
                      @RequestParam(required = false) BigDecimal practiceHours,
                      @RequestParam(required = false) BigDecimal onlineHours,
-                     @RequestParam(required = false) Integer minAttendance, Model model) {
+                     @RequestParam(required = false) Integer minAttendance,
+                     @RequestParam(defaultValue = "false") boolean needsAssignment,
+                     @RequestParam(required = false) Integer minScore, Model model) {
         return act(id, model, () -> programs.addCourse(id, new Programs.CourseForm(code, title, category, theoryHours,
-                practiceHours, onlineHours, minAttendance), CurrentUser.adminScope()));
+                practiceHours, onlineHours, minAttendance, needsAssignment, minScore), CurrentUser.adminScope()));
+    }
+
+    @PostMapping("/training/courses/{course}/results")
+    String result(@PathVariable long course, @RequestParam long program, @RequestParam long teacher,
+                  @RequestParam(defaultValue = "false") boolean assignment,
+                  @RequestParam(required = false) BigDecimal score, Model model) {
+        return act(program, model, () -> enrolments.recordResult(course, teacher, assignment, score,
+                CurrentUser.adminScope(), CurrentUser.get().getUsername()));
     }
 
     @PostMapping("/training/courses/{course}/sessions")

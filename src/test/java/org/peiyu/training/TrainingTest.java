@@ -45,6 +45,8 @@ class TrainingTest extends PlatformTest {
     Accounts accounts;
     @Autowired
     EnrolledCourses planned;
+    @Autowired
+    Programs programs;
 
     private int status(MockHttpServletResponse r) {
         return r.getStatus();
@@ -128,7 +130,7 @@ class TrainingTest extends PlatformTest {
         assertThat(status(mvc.perform(post("/my/training/sign-in").with(csrf()).with(user(teacher))
                 .param("code", codes.get(0))).andReturn().getResponse())).isEqualTo(302);
         List<CreditLedger.Entry> posted = ledger.entries(teacher.teacherId(), LocalDate.now(CreditLedger.ZONE).minusDays(1),
-                LocalDate.now(CreditLedger.ZONE)).stream().filter(e -> e.source() == CreditLedger.Source.COURSE)
+                LocalDate.now(CreditLedger.ZONE)).stream().filter(e -> e.title().equals("人工智能赋能教学区级研修 · 课堂数据分析"))
                 .toList();
         assertThat(posted).extracting(e -> e.mode() + " " + e.hours().stripTrailingZeros().toPlainString())
                 .containsExactlyInAnyOrder("THEORY 4", "PRACTICE 6");
@@ -144,7 +146,7 @@ class TrainingTest extends PlatformTest {
                 .with(csrf()).with(user(district)).param("program", String.valueOf(program))
                 .param("teacher", String.valueOf(teacher.teacherId()))).andReturn();
         assertThat(ledger.entries(teacher.teacherId(), LocalDate.now(CreditLedger.ZONE).minusDays(1),
-                LocalDate.now(CreditLedger.ZONE)).stream().filter(e -> e.source() == CreditLedger.Source.COURSE))
+                LocalDate.now(CreditLedger.ZONE)).stream().filter(e -> e.title().startsWith("人工智能赋能教学区级研修")))
                 .hasSize(2);
         assertThat(page(post("/training/sessions/{s}/attendance", jdbc.sql("SELECT min(id) FROM training_session "
                         + "WHERE course_id = ?").param(course).query(Long.class).single()).with(csrf())
@@ -175,6 +177,42 @@ class TrainingTest extends PlatformTest {
         assertThat(status(mvc.perform(get("/training/programs/{id}", program).with(user(account("trainingneighbour"))))
                 .andReturn().getResponse())).isEqualTo(404);
         assertThat(page(get("/training/programs"), account("trainingneighbour"))).doesNotContain("MD-2026-AI");
+    }
+
+    @Test
+    void aCourseWithAnAssignmentAndATestCompletesOnlyWhenBothArePassed() throws Exception {
+        PeiyuUser district = account("district");
+        PeiyuUser teacher = account("teacher");
+        String districtPath = district.grants().get(0).unitPath();
+        String today = LocalDate.now(CreditLedger.ZONE).toString();
+        long program = programs.create(new Programs.ProgramForm(districtPath.substring(districtPath.length() - 7,
+                        districtPath.length() - 1), "MD-2026-EVAL", "作业与考核研修", LearningFact.Level.COUNTY,
+                "明德区教师发展中心", Programs.Delivery.ONLINE, 10, LocalDate.parse(today), LocalDate.parse(today)),
+                district.scope(), "district");
+        long course = programs.addCourse(program, new Programs.CourseForm("E1", "教学评价设计", null, null, null,
+                new java.math.BigDecimal("8"), 100, true, 60), district.scope());
+        LocalDateTime now = LocalDateTime.now(CreditLedger.ZONE);
+        programs.addSession(course, now.minusMinutes(5).atZone(CreditLedger.ZONE).toOffsetDateTime(),
+                now.plusHours(1).atZone(CreditLedger.ZONE).toOffsetDateTime(), district.scope());
+        assertThat(page(get("/training/programs/{id}", program), district)).contains("出勤 100%").contains("作业合格")
+                .contains("考核 60 分及以上");
+        enrolments.enrol(program, teacher.teacherId());
+        String code = jdbc.sql("SELECT sign_in_code FROM training_session WHERE course_id = ?").param(course)
+                .query(String.class).single();
+        assertThat(enrolments.signIn(code, teacher.teacherId())).as("attended, but no assignment or test").isEmpty();
+        assertThat(page(post("/training/courses/{c}/results", course).with(csrf())
+                .param("program", String.valueOf(program)).param("teacher", String.valueOf(teacher.teacherId()))
+                .param("assignment", "true").param("score", "150"), district)).contains("分数须为 0 到 100");
+        assertThat(enrolments.recordResult(course, teacher.teacherId(), true, new java.math.BigDecimal("55"),
+                district.scope(), "district")).as("below the pass mark").isEmpty();
+        assertThat(status(mvc.perform(post("/training/courses/{c}/results", course).with(csrf()).with(user(district))
+                .param("program", String.valueOf(program)).param("teacher", String.valueOf(teacher.teacherId()))
+                .param("assignment", "true").param("score", "78.5")).andReturn().getResponse())).isEqualTo(302);
+        assertThat(enrolments.certificates(teacher.teacherId())).anySatisfy(c -> assertThat(c.courseTitle())
+                .isEqualTo("教学评价设计"));
+        assertThat(ledger.entries(teacher.teacherId(), LocalDate.now(CreditLedger.ZONE).minusDays(1),
+                LocalDate.now(CreditLedger.ZONE)).stream().filter(e -> e.title().equals("作业与考核研修 · 教学评价设计")))
+                .singleElement().satisfies(e -> assertThat(e.mode()).isEqualTo(org.peiyu.credit.RuleSet.Mode.ONLINE));
     }
 
     @Test
