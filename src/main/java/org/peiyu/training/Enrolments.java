@@ -206,6 +206,47 @@ public class Enrolments {
     }
 
     /**
+     * The organiser imports a session's sign-in sheet (.xlsx or .csv with an ID-card column): every row must be an
+     * enrolled teacher, or nothing is recorded and each wrong row is named. Returns how many were recorded.
+     */
+    @Transactional
+    public int importAttendance(long sessionId, java.io.InputStream sheet, Scope scope) throws java.io.IOException {
+        List<Long> ids = new ArrayList<>();
+        BadInputException.Collector errors = new BadInputException.Collector();
+        int[] column = {-1};
+        org.peiyu.platform.files.TableFile.read(sheet, (row, cells) -> {
+            if (org.peiyu.platform.files.TableFile.blank(cells)) {
+                return;
+            }
+            if (column[0] < 0) {
+                for (int i = 0; i < cells.size(); i++) {
+                    String h = cells.get(i) == null ? "" : cells.get(i).replace(" ", "").toLowerCase(java.util.Locale.ROOT);
+                    if (h.equals("身份证号") || h.equals("idcard") || h.equals("idcardnumber")) {
+                        column[0] = i;
+                    }
+                }
+                if (column[0] < 0) {
+                    throw new BadInputException("file", "training.error.sheetColumn");
+                }
+                return;
+            }
+            String idCard = column[0] < cells.size() ? cells.get(column[0]) : null;
+            Optional<Long> t = idCard == null || idCard.isBlank() ? Optional.empty()
+                    : teachers.idByIdCard(idCard.strip());
+            if (t.isEmpty()) {
+                errors.add("row " + row, "training.error.sheetRow", row);
+            } else {
+                ids.add(t.get());
+            }
+        });
+        if (column[0] < 0) {
+            throw new BadInputException("file", "training.error.sheetColumn");
+        }
+        errors.throwIfAny();
+        return record(sessionId, ids, scope);
+    }
+
+    /**
      * The organiser records a teacher's assignment and test score in a course (either may be left as it was);
      * returns the certificate if that completed the course.
      */

@@ -155,6 +155,21 @@ class TrainingWeb {
                 CurrentUser.adminScope()));
     }
 
+    @PostMapping("/training/sessions/{session}/sheet")
+    String sheet(@PathVariable long session, @RequestParam long program,
+                 @RequestParam(required = false) org.springframework.web.multipart.MultipartFile file, Model model) {
+        return act(program, model, () -> {
+            if (file == null || file.isEmpty()) {
+                throw new BadInputException("file", "file.error.empty");
+            }
+            try (java.io.InputStream in = file.getInputStream()) {
+                enrolments.importAttendance(session, in, CurrentUser.adminScope());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
     private String act(long programId, Model model, Runnable action) {
         try {
             action.run();

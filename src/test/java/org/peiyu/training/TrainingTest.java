@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import java.time.LocalDate;
@@ -24,6 +25,7 @@ import org.peiyu.platform.security.Scope;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.mock.web.MockMultipartFile;
 
 /**
  * A district runs a programme: a course and its sessions, enrolment within capacity and a waiting list, sign-in by
@@ -152,6 +154,23 @@ class TrainingTest extends PlatformTest {
                         + "WHERE course_id = ?").param(course).query(Long.class).single()).with(csrf())
                 .param("program", String.valueOf(program)).param("teacher", String.valueOf(others.get(0))), district))
                 .contains("只有已报名的学员才能记录出勤");
+
+        // the paper sign-in sheet of tomorrow's session, imported: a wrong row names itself and records nothing
+        long tomorrow = jdbc.sql("SELECT id FROM training_session WHERE sign_in_code = ? AND course_id = ?")
+                .params(codes.get(1), course).query(Long.class).single();
+        String sheet = "姓名,身份证号\n乙," + c + "\n某,110101199001011234\n";
+        String refused = page(multipart("/training/sessions/{s}/sheet", tomorrow).file(new MockMultipartFile("file",
+                "签到表.csv", "text/csv", sheet.getBytes(java.nio.charset.StandardCharsets.UTF_8))).with(csrf())
+                .param("program", String.valueOf(program)), district);
+        assertThat(refused).contains("第 3 行的身份证号找不到教师");
+        assertThat(jdbc.sql("SELECT count(*) FROM training_attendance WHERE session_id = ?").param(tomorrow)
+                .query(Long.class).single()).isEqualTo(1); // the teacher's, recorded above
+        mvc.perform(multipart("/training/sessions/{s}/sheet", tomorrow).file(new MockMultipartFile("file",
+                "签到表.csv", "text/csv", ("身份证号\n" + c + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .with(csrf()).with(user(district)).param("program", String.valueOf(program))).andReturn();
+        assertThat(jdbc.sql("SELECT count(*) FROM training_attendance WHERE session_id = ?").param(tomorrow)
+                .query(Long.class).single()).isEqualTo(2);
+        assertThat(enrolments.certificates(others.get(1))).as("half the sessions: completed").hasSize(1);
 
         // the certificate: the teacher's PDF, and the public check (no sign-in) with the name masked
         String code = enrolments.certificates(teacher.teacherId()).get(0).code();
