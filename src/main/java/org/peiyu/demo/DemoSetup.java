@@ -30,19 +30,21 @@ class DemoSetup implements ApplicationRunner {
     private final Teachers teachers;
     private final DemoAssessments assessments;
     private final DemoCredits credits;
+    private final DemoTraining training;
     private final String password;
     private final LrsClients lrsClients;
     private final String lrsKey;
     private final String lrsSecret;
 
     DemoSetup(DemoRegion region, Accounts accounts, Teachers teachers, DemoAssessments assessments,
-              DemoCredits credits, @Value("${peiyu.demo.password:peiyu2026}") String password, LrsClients lrsClients,
+              DemoCredits credits, DemoTraining training, @Value("${peiyu.demo.password:peiyu2026}") String password, LrsClients lrsClients,
               @Value("${peiyu.demo.lrs-key}") String lrsKey, @Value("${peiyu.demo.lrs-secret}") String lrsSecret) {
         this.region = region;
         this.accounts = accounts;
         this.teachers = teachers;
         this.assessments = assessments;
         this.credits = credits;
+        this.training = training;
         this.password = password;
         this.lrsClients = lrsClients;
         this.lrsKey = lrsKey;
@@ -84,10 +86,11 @@ class DemoSetup implements ApplicationRunner {
             accounts.createSeeded("teacher", region.label("account.teacher"), password, Role.TEACHER, null, teacherId);
             int answered = assessments.run(sysadmin);
             assessments.evidence(r.firstSchoolCode(), teacherId, reviewer);
+            int completed = training.run(r.firstSchoolCode(), teacherId);
             int entries = credits.run(2026L);
             log.info("Demo region generated: {} divisions, {} schools, {} teachers, {} assessments answered, {} "
-                            + "training records, in {} ms", r.divisions(), r.schools(), r.teachers(), answered, entries,
-                    System.currentTimeMillis() - t0);
+                            + "course completions, {} training records, in {} ms", r.divisions(), r.schools(),
+                    r.teachers(), answered, completed, entries, System.currentTimeMillis() - t0);
         }
         if (lrsClients.byKey(lrsKey).isEmpty()) {
             lrsClients.create(region.label("lrs.client"), DemoRegion.PROVINCE_CODE, true, true, null, lrsKey, lrsSecret,
