@@ -32,17 +32,21 @@ class CreditImportWeb {
     @GetMapping("/credit/imports")
     String index(Model model) {
         model.addAttribute("imports", imports.recent(CurrentUser.adminScope()));
+        model.addAttribute("matches", CreditImports.Match.values());
         return "credit/imports";
     }
 
     @PostMapping("/credit/imports")
-    String upload(@RequestParam(required = false) MultipartFile file, Model model) throws IOException {
+    String upload(@RequestParam(required = false) MultipartFile file,
+                  @RequestParam(required = false) java.util.Set<CreditImports.Match> match, Model model)
+            throws IOException {
         try {
             if (file == null || file.isEmpty()) {
                 throw new BadInputException("file", "file.error.empty");
             }
             try (InputStream in = file.getInputStream()) {
                 return "redirect:/credit/imports/" + imports.upload(file.getOriginalFilename(), in,
+                        match == null || match.isEmpty() ? java.util.EnumSet.allOf(CreditImports.Match.class) : match,
                         CurrentUser.adminScope(), CurrentUser.get().getUsername());
             }
         } catch (BadInputException e) {

@@ -50,6 +50,9 @@ public class CreditImports {
     private static final int MAX_ROWS = 200_000;
     private static final int BATCH = 5_000;
 
+    /** What makes a row the same activity as one in the ledger (the admin chooses per upload). */
+    public enum Match { EXTERNAL_ID, COURSE_AND_DATE, TRAINING_AND_DATE }
+
     /** An upload and what became of it. */
     public record Import(long id, String fileName, String unitPath, String createdBy, OffsetDateTime createdAt,
                          int totalRows, int errorRows, int duplicateRows, Integer posted, OffsetDateTime appliedAt) {
@@ -79,14 +82,17 @@ public class CreditImports {
         this.audit = audit;
     }
 
-    /** Reads, checks and stages an upload under the admin's unit; returns its id. A file that is no table is refused. */
+    /**
+     * Reads, checks and stages an upload under the admin's unit, matching rows to the ledger by the chosen keys;
+     * returns its id. A file that is no table is refused.
+     */
     @Transactional
-    public long upload(String fileName, InputStream in, Scope scope, String by) throws IOException {
+    public long upload(String fileName, InputStream in, Set<Match> match, Scope scope, String by) throws IOException {
         String unitPath = scope.all() ? "/" : scope.unitPaths().get(0);
         long id = jdbc.sql("INSERT INTO credit_import (file_name, unit_path, created_by) VALUES (?, ?, ?) RETURNING id")
                 .params(fileName == null || fileName.isBlank() ? "upload" : fileName.strip(), unitPath, by)
                 .query(Long.class).single();
-        Checker checker = new Checker(id, scope);
+        Checker checker = new Checker(id, scope, match);
         TableFile.read(in, checker::row);
         if (checker.header == null) {
             throw new BadInputException("file", "credit.import.error.empty");
@@ -108,7 +114,7 @@ public class CreditImports {
     private final class Checker {
         final long importId;
         final Scope scope;
-        final Map<String, Integer> schools = new HashMap<>();
+        final Set<Match> match;
         final Set<String> seen = new HashSet<>(); // teacher and key of every valid row so far: repeats in the file
         final List<Object[]> batch = new ArrayList<>();
         Map<String, Integer> header;
@@ -116,9 +122,10 @@ public class CreditImports {
         int errors;
         int duplicates;
 
-        Checker(long importId, Scope scope) {
+        Checker(long importId, Scope scope, Set<Match> match) {
             this.importId = importId;
             this.scope = scope;
+            this.match = match;
         }
 
         void row(int rowNo, List<String> cells) {
@@ -143,13 +150,15 @@ public class CreditImports {
             Mode mode = choice(Mode.class, "credit.mode.", v.get("mode"), "mode", problems);
             String title = v.get("training");
             List<String> keys = new ArrayList<>();
-            if (v.get("externalId") != null) {
+            if (v.get("externalId") != null && match.contains(Match.EXTERNAL_ID)) {
                 keys.add("external:" + v.get("externalId"));
             }
-            if (v.get("courseCode") != null) {
-                keys.add("course:" + v.get("courseCode") + "@" + day);
+            if (v.get("courseCode") != null && match.contains(Match.COURSE_AND_DATE)) {
+                keys.add(courseKey(v.get("courseCode"), day));
             }
-            keys.add("training:" + title + "@" + day);
+            if (match.contains(Match.TRAINING_AND_DATE)) {
+                keys.add("training:" + title + "@" + day);
+            }
             Posting p = new Posting(teacher == null ? 0 : teacher, day, hours, category, level,
                     mode == null ? Mode.THEORY : mode, Source.IMPORT, importId + "-" + rowNo, title, null, keys);
             CreditLedger.check(p, "", true, problems);
@@ -221,6 +230,11 @@ public class CreditImports {
                 default -> batch.stream().map(r -> r[i] == null ? null : r[i].toString()).toArray(String[]::new);
             };
         }
+    }
+
+    /** The key of a course taken on a day, whichever source reports it (an import's course code, our courses). */
+    public static String courseKey(String courseCode, LocalDate day) {
+        return "course:" + courseCode.strip().toUpperCase(Locale.ROOT) + "@" + day;
     }
 
     private Map<String, Integer> header(List<String> cells) {

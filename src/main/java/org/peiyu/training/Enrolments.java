@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.peiyu.credit.Compliance;
+import org.peiyu.credit.CreditImports;
 import org.peiyu.credit.CreditLedger;
 import org.peiyu.credit.CreditLedger.Posting;
 import org.peiyu.credit.CreditLedger.Source;
@@ -56,9 +57,11 @@ public class Enrolments {
     private final CreditLedger ledger;
     private final Compliance compliance;
     private final AuditLog audit;
+    private final org.springframework.context.MessageSource messages;
 
     Enrolments(JdbcClient jdbc, Programs programs, Teachers teachers, CreditLedger ledger, Compliance compliance,
-               AuditLog audit) {
+               AuditLog audit, org.springframework.context.MessageSource messages) {
+        this.messages = messages;
         this.compliance = compliance;
         this.jdbc = jdbc;
         this.programs = programs;
@@ -219,9 +222,10 @@ public class Enrolments {
                 return;
             }
             if (column[0] < 0) {
+                List<String> names = List.of("idcard", header(java.util.Locale.SIMPLIFIED_CHINESE),
+                        header(java.util.Locale.ENGLISH));
                 for (int i = 0; i < cells.size(); i++) {
-                    String h = cells.get(i) == null ? "" : cells.get(i).replace(" ", "").toLowerCase(java.util.Locale.ROOT);
-                    if (h.equals("身份证号") || h.equals("idcard") || h.equals("idcardnumber")) {
+                    if (names.contains(norm(cells.get(i)))) {
                         column[0] = i;
                     }
                 }
@@ -244,6 +248,15 @@ public class Enrolments {
         }
         errors.throwIfAny();
         return record(sessionId, ids, scope);
+    }
+
+    /** The ID-card column's header as the import template names it, in a language. */
+    private String header(java.util.Locale locale) {
+        return norm(messages.getMessage("credit.import.column.idCard", null, "idCard", locale));
+    }
+
+    private static String norm(String header) {
+        return header == null ? "" : header.replace(" ", "").toLowerCase(java.util.Locale.ROOT);
     }
 
     /**
@@ -323,9 +336,12 @@ public class Enrolments {
         for (var part : List.of(Map.entry(Mode.THEORY, c.theoryHours()), Map.entry(Mode.PRACTICE, c.practiceHours()),
                 Map.entry(Mode.ONLINE, c.onlineHours()))) {
             if (part.getValue().signum() > 0) {
+                // the first entry holds the course's key ("<programme>-<course>" on the day), which other sources'
+                // records of the same course (an import with that course code) match
                 postings.add(new Posting(teacherId, day, part.getValue(), c.category(), p.level(), part.getKey(),
                         Source.COURSE, courseId + "-" + part.getKey(), title.length() > 200 ? title.substring(0, 200)
-                        : title, null, List.of("course:" + p.code() + "/" + c.code() + ":" + part.getKey())));
+                        : title, null, postings.isEmpty() ? List.of(CreditImports.courseKey(p.code() + "-" + c.code(),
+                        day)) : List.of()));
             }
         }
         String code = certificateCode();

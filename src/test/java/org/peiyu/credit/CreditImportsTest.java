@@ -107,6 +107,12 @@ class CreditImportsTest extends PlatformTest {
         r = upload(district, "培训记录.csv", csv.getBytes(StandardCharsets.UTF_8));
         String again = page(get(r.getRedirectedUrl()), district);
         assertThat(again).contains("id=\"valid\">0<").contains("id=\"duplicates\">3<");
+        // matched by external id alone, the staff-numbered row (no external id) is a new training
+        MockHttpServletResponse byId = mvc.perform(multipart("/credit/imports").file(new MockMultipartFile("file",
+                        "培训记录.csv", "text/csv", csv.getBytes(StandardCharsets.UTF_8))).param("match", "EXTERNAL_ID")
+                .with(csrf()).with(user(district))).andReturn().getResponse();
+        assertThat(page(get(byId.getRedirectedUrl()), district)).contains("id=\"valid\">1<")
+                .contains("id=\"duplicates\">2<");
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.peiyu.PlatformTest;
 import org.peiyu.account.Accounts;
+import org.peiyu.credit.CreditImports;
 import org.peiyu.credit.CreditLedger;
 import org.peiyu.directory.Teachers;
 import org.peiyu.lrs.LearningFact;
@@ -49,6 +50,8 @@ class TrainingTest extends PlatformTest {
     EnrolledCourses planned;
     @Autowired
     Programs programs;
+    @Autowired
+    CreditImports imports;
 
     private List<String> plannedOf(long teacherId) {
         return new java.util.ArrayList<>(planned.of(List.of(teacherId)).getOrDefault(teacherId, List.of()).stream()
@@ -162,6 +165,16 @@ class TrainingTest extends PlatformTest {
                         + "WHERE course_id = ?").param(course).query(Long.class).single()).with(csrf())
                 .param("program", String.valueOf(program)).param("teacher", String.valueOf(others.get(0))), district))
                 .contains("只有已报名的学员才能记录出勤");
+
+        // another platform's record of the same course on the same day, imported by course code, counts once
+        LocalDate done = enrolments.certificates(teacher.teacherId()).stream().filter(x -> x.courseTitle()
+                .equals("课堂数据分析")).findFirst().orElseThrow().completedOn();
+        String record = "身份证号,培训名称,培训日期,学时,课程代码\n" + teachers.reveal(teacher.teacherId(), Scope.ALL)
+                .idCard() + ",区级研修（省平台记录）," + done + ",10,md-2026-ai-c1\n";
+        long upload = imports.upload("省平台.csv", new java.io.ByteArrayInputStream(record.getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)), java.util.EnumSet.of(CreditImports.Match.COURSE_AND_DATE),
+                district.scope(), "district");
+        assertThat(imports.get(upload, district.scope()).duplicateRows()).isEqualTo(1);
 
         // the paper sign-in sheet of tomorrow's session, imported: a wrong row names itself and records nothing
         long tomorrow = jdbc.sql("SELECT id FROM training_session WHERE sign_in_code = ? AND course_id = ?")
