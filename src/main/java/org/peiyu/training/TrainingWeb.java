@@ -44,9 +44,12 @@ class TrainingWeb {
     private final Programs programs;
     private final Enrolments enrolments;
     private final Teachers teachers;
+    private final org.peiyu.directory.DirectoryTree tree;
     private final MessageSource messages;
 
-    TrainingWeb(Programs programs, Enrolments enrolments, Teachers teachers, MessageSource messages) {
+    TrainingWeb(Programs programs, Enrolments enrolments, Teachers teachers, org.peiyu.directory.DirectoryTree tree,
+                MessageSource messages) {
+        this.tree = tree;
         this.programs = programs;
         this.enrolments = enrolments;
         this.teachers = teachers;
@@ -145,6 +148,26 @@ class TrainingWeb {
                 throw new BadInputException("idCards", "error.required");
             }
             enrolments.assign(id, ids, CurrentUser.adminScope(), CurrentUser.get().getUsername());
+        });
+    }
+
+    /** Assigns every active teacher of a unit (optionally of one subject) under the programme's unit. */
+    @PostMapping("/training/programs/{id}/unit-assignments")
+    String assignUnit(@PathVariable long id, @RequestParam(required = false) String unitCode,
+                      @RequestParam(required = false) String subject, Model model) {
+        return act(id, model, () -> {
+            Scope scope = CurrentUser.adminScope();
+            String path = unitCode == null || unitCode.isBlank() ? null : tree.unit(unitCode.strip())
+                    .map(org.peiyu.directory.Unit::path).filter(scope::covers).orElse(null);
+            if (path == null) {
+                throw new BadInputException("unitCode", "account.error.unit");
+            }
+            List<Long> ids = new ArrayList<>();
+            teachers.population(path, null, subject, scope, m -> ids.add(m.teacherId()));
+            if (ids.isEmpty()) {
+                throw new BadInputException("unitCode", "training.error.noTeachers");
+            }
+            enrolments.assign(id, ids, scope, CurrentUser.get().getUsername());
         });
     }
 

@@ -256,6 +256,28 @@ class TrainingTest extends PlatformTest {
     }
 
     @Test
+    void anOrganiserAssignsAWholeSchoolWithinCapacityAndTheRestWait() throws Exception {
+        PeiyuUser district = account("district");
+        String districtPath = district.grants().get(0).unitPath();
+        LocalDate today = LocalDate.now(CreditLedger.ZONE);
+        long program = programs.create(new Programs.ProgramForm(districtPath.substring(districtPath.length() - 7,
+                        districtPath.length() - 1), "MD-2026-SCHOOL", "校本研修全员培训", LearningFact.Level.SCHOOL,
+                "明德区教师发展中心", Programs.Delivery.OFFLINE, 10, today, today), district.scope(), "district");
+        String school = jdbc.sql("SELECT s.code FROM school s WHERE s.path LIKE ? ORDER BY s.code OFFSET 3 LIMIT 1")
+                .param(districtPath + "%").query(String.class).single();
+        long active = jdbc.sql("SELECT count(*) FROM teacher t JOIN school s ON s.id = t.school_id WHERE s.code = ? "
+                + "AND t.status = 'ACTIVE'").param(school).query(Long.class).single();
+        assertThat(page(post("/training/programs/{id}/unit-assignments", program).with(csrf())
+                .param("unitCode", "3000000000"), district)).contains("id=\"problems\"");
+        assertThat(status(mvc.perform(post("/training/programs/{id}/unit-assignments", program).with(csrf())
+                .with(user(district)).param("unitCode", school)).andReturn().getResponse())).isEqualTo(302);
+        List<Enrolments.Participant> all = enrolments.participants(program, Scope.ALL);
+        assertThat(all).hasSize((int) active);
+        assertThat(all.stream().filter(p -> p.status() == Enrolments.Status.ENROLLED)).hasSize(10);
+        assertThat(all.stream().filter(p -> p.status() == Enrolments.Status.WAITLISTED)).hasSize((int) active - 10);
+    }
+
+    @Test
     void namesAreMaskedButForTheirEnds() {
         assertThat(TrainingWeb.mask("张三丰")).isEqualTo("张*丰");
         assertThat(TrainingWeb.mask("李四")).isEqualTo("李*");
