@@ -272,9 +272,9 @@ public class Compliance {
         params.add((long) (Math.max(1, page) - 1) * size);
         List<Row> rows = jdbc.sql("""
                         SELECT teacher_id, unit_path, status, forecast, measure, required, earned, gap_label,
-                          gap_label_en, gap_measure, gap, months_left FROM credit_compliance""" + where + """
-                         ORDER BY CASE status WHEN 'BEHIND' THEN 0 WHEN 'AT_RISK' THEN 1 WHEN 'ON_TRACK' THEN 2 ELSE 3 END,
-                          earned / required, teacher_id LIMIT ? OFFSET ?""")
+                          gap_label_en, gap_measure, gap, months_left FROM credit_compliance""" + where
+                        + " ORDER BY CASE status WHEN 'BEHIND' THEN 0 WHEN 'AT_RISK' THEN 1 WHEN 'ON_TRACK' THEN 2"
+                        + " ELSE 3 END, earned / required, teacher_id LIMIT ? OFFSET ?")
                 .params(params).query((rs, n) -> new Row(rs.getLong(1), null, rs.getString(2),
                         Status.valueOf(rs.getString(3)), Status.valueOf(rs.getString(4)),
                         Measure.valueOf(rs.getString(5)), rs.getBigDecimal(6), rs.getBigDecimal(7), rs.getString(8),

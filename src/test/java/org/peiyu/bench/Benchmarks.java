@@ -38,7 +38,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class Benchmarks {
 
-    static final String PASSWORD = "bench2026";
+    public static final String PASSWORD = "bench2026";
     private static final int RUNS = 30;
 
     public static void main(String[] args) throws Exception {
@@ -197,7 +197,7 @@ public final class Benchmarks {
         return sb.toString();
     }
 
-    static void page(Web web, String label, String path) throws Exception {
+    public static void page(Web web, String label, String path) throws Exception {
         for (int i = 0; i < 5; i++) {
             web.get(path);
         }
@@ -216,6 +216,9 @@ public final class Benchmarks {
         if (total == null) {
             total = Web.match(body, "id=\"participants\">([\\d,]+)<");
         }
+        if (total == null) {
+            total = Web.match(body, "id=\"count\">共 ([\\d,]+) 位");
+        }
         System.out.printf("  %-52s %4d / %4d / %4d   (%s rows)%n", label, ms[RUNS / 2], ms[(int) (RUNS * 0.95) - 1],
                 ms[RUNS - 1], total);
     }
@@ -225,18 +228,18 @@ public final class Benchmarks {
     }
 
     /** A browser-like client: a session cookie, CSRF tokens from the pages, redirects not followed. */
-    static final class Web {
+    public static final class Web {
         private final String base;
         private final HttpClient http = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
         private String csrf;
         String lastLocation;
 
-        Web(String base) {
+        public Web(String base) {
             this.base = base;
         }
 
-        void signIn(String username) throws Exception {
+        public void signIn(String username) throws Exception {
             http.send(HttpRequest.newBuilder(URI.create(base + "/logout")).POST(HttpRequest.BodyPublishers.noBody())
                     .header("X-CSRF-TOKEN", csrf == null ? "" : csrf).build(), HttpResponse.BodyHandlers.discarding());
             String login = get("/login");

@@ -44,7 +44,8 @@ public final class CreditBenchmark {
         long active = jdbc.queryForObject("SELECT count(*) FROM teacher WHERE status = 'ACTIVE'", Long.class);
         if (active == 0) {
             Accounts accounts = ctx.getBean(Accounts.class);
-            long admin = accounts.createSeeded("benchadmin", "bench", "bench2026", Role.SYSTEM_ADMIN, null, null);
+            long admin = accounts.createSeeded("benchadmin", "bench", org.peiyu.bench.Benchmarks.PASSWORD, Role.SYSTEM_ADMIN,
+                    null, null);
             long t0 = System.nanoTime();
             // a province of 10 cities, 100 districts, 23 000 schools: about a million active teachers
             DemoRegion.Result r = ctx.getBean(DemoRegion.class).generate(new DemoRegion.Size(10, 10, 230, 50), 7L,
@@ -93,6 +94,29 @@ public final class CreditBenchmark {
         System.out.printf("  compliance of %,d teachers: %.1f s = %,.0f teachers/s%n  total %.1f s (target: under "
                 + "300 s)%n", judged, judge, judged / judge, rebuild + judge);
         System.out.println(jdbc.queryForList("SELECT status, count(*) FROM credit_compliance GROUP BY 1 ORDER BY 1"));
+
+        // what admins open: compliance down the tree and the list furthest behind, over HTTP
+        Accounts accounts = ctx.getBean(Accounts.class);
+        String district = jdbc.queryForObject("SELECT min(code) FROM division WHERE level = 3", String.class);
+        for (String[] a : new String[][] {{"benchprovince", "PROVINCE_ADMIN", "990000"},
+                {"benchdistrict", "DISTRICT_ADMIN", district}}) {
+            if (jdbc.queryForObject("SELECT count(*) FROM account WHERE username = ?", Long.class, a[0]) == 0) {
+                accounts.createSeeded(a[0], "bench", org.peiyu.bench.Benchmarks.PASSWORD, Role.valueOf(a[1]), a[2],
+                        null);
+            }
+        }
+        int port = Integer.parseInt(ctx.getEnvironment().getProperty("local.server.port"));
+        org.peiyu.bench.Benchmarks.Web web = new org.peiyu.bench.Benchmarks.Web("http://localhost:" + port);
+        System.out.printf("%nCompliance pages over HTTP (30 runs each after warm-up): p50 / p95 / max in ms%n");
+        web.signIn("benchprovince");
+        org.peiyu.bench.Benchmarks.page(web, "province admin: rates by city, first 50", "/credit/compliance");
+        org.peiyu.bench.Benchmarks.page(web, "province admin: on track only", "/credit/compliance?status=ON_TRACK");
+        org.peiyu.bench.Benchmarks.page(web, "province admin: page 100", "/credit/compliance?page=100");
+        web.signIn("benchdistrict");
+        org.peiyu.bench.Benchmarks.page(web, "district admin: rates by school, first 50", "/credit/compliance");
+        org.peiyu.bench.Benchmarks.page(web, "district admin: a teacher's archive", "/credit/teachers/"
+                + jdbc.queryForObject("SELECT min(id) FROM teacher WHERE path LIKE ?", Long.class,
+                "%/" + district + "/%"));
     }
 
     /** Posts entries for every teacher through the ledger, a batch of postings at a time, printing the rate. */
