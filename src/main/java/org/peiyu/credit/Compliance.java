@@ -50,6 +50,16 @@ public class Compliance {
         public double rate() {
             return teachers == 0 ? 0 : (met + onTrack) * 100.0 / teachers;
         }
+
+        /** How many have a status (all when null). */
+        public long count(Status status) {
+            return status == null ? teachers : switch (status) {
+                case MET -> met;
+                case ON_TRACK -> onTrack;
+                case AT_RISK -> atRisk;
+                case BEHIND -> behind;
+            };
+        }
     }
 
     /** The rates under a unit: its own and one per unit below it. */
@@ -254,27 +264,28 @@ public class Compliance {
         return new Rates(unit.path(), unit.name(), whole[0], below);
     }
 
-    /** The teachers under a unit with a status (all when null), furthest behind first. */
-    public Page<Row> list(String unitCode, Status status, Scope scope, int page, int size) {
-        Unit unit = unit(unitCode, scope);
+    /**
+     * The teachers of the unit {@code of} counts, with a status (all when null), furthest behind first: by status,
+     * then by the share of the total earned (the order an index keeps, so a province's first page is quick).
+     */
+    public Page<Row> list(Rates of, Status status, Scope scope, int page, int size) {
         Scope.Sql s = scope.sql("unit_path", null);
         List<Object> params = new ArrayList<>();
-        params.add(Scope.escapeLike(unit.path()) + "%");
+        params.add(Scope.escapeLike(of.unitPath()) + "%");
         params.addAll(s.params());
         String where = " WHERE unit_path LIKE ? AND " + s.clause();
+        String order = " ORDER BY " + WORST + ", earned / required, teacher_id";
         if (status != null) {
             where += " AND status = ?";
             params.add(status.name());
+            order = " ORDER BY status, earned / required, teacher_id";
         }
-        long total = jdbc.sql("SELECT count(*) FROM credit_compliance" + where).params(params).query(Long.class)
-                .single();
         params.add(size);
         params.add((long) (Math.max(1, page) - 1) * size);
         List<Row> rows = jdbc.sql("""
                         SELECT teacher_id, unit_path, status, forecast, measure, required, earned, gap_label,
-                          gap_label_en, gap_measure, gap, months_left FROM credit_compliance""" + where
-                        + " ORDER BY CASE status WHEN 'BEHIND' THEN 0 WHEN 'AT_RISK' THEN 1 WHEN 'ON_TRACK' THEN 2"
-                        + " ELSE 3 END, earned / required, teacher_id LIMIT ? OFFSET ?")
+                          gap_label_en, gap_measure, gap, months_left FROM credit_compliance""" + where + order
+                        + " LIMIT ? OFFSET ?")
                 .params(params).query((rs, n) -> new Row(rs.getLong(1), null, rs.getString(2),
                         Status.valueOf(rs.getString(3)), Status.valueOf(rs.getString(4)),
                         Measure.valueOf(rs.getString(5)), rs.getBigDecimal(6), rs.getBigDecimal(7), rs.getString(8),
@@ -284,8 +295,12 @@ public class Compliance {
         rows = rows.stream().map(r -> new Row(r.teacherId(), names.get(r.teacherId()), r.unitPath(), r.status(),
                 r.forecast(), r.measure(), r.required(), r.earned(), r.gapLabel(), r.gapLabelEn(), r.gapMeasure(),
                 r.gap(), r.monthsLeft())).toList();
-        return new Page<>(rows, total, Math.max(1, page), size);
+        return new Page<>(rows, of.whole().count(status), Math.max(1, page), size);
     }
+
+    /** Statuses from furthest behind to met, as the list's index orders them. */
+    private static final String WORST = "CASE status WHEN 'BEHIND' THEN 0 WHEN 'AT_RISK' THEN 1 "
+            + "WHEN 'ON_TRACK' THEN 2 ELSE 3 END";
 
     /** How many teachers a reminder reached, and how many had had one within the quiet period. */
     public record Reminded(int sent, int skipped) {

@@ -155,12 +155,14 @@ class CreditWeb {
                       @RequestParam(defaultValue = "1") int page, Model model) {
         Scope scope = CurrentUser.adminScope();
         try {
-            model.addAttribute("rates", compliance.rates(unit, scope));
-            model.addAttribute("page", compliance.list(unit, status, scope, page, PAGE));
+            Compliance.Rates rates = compliance.rates(unit, scope);
+            model.addAttribute("rates", rates);
+            model.addAttribute("page", compliance.list(rates, status, scope, page, PAGE));
         } catch (BadInputException e) {
             model.addAttribute("problems", e.problems());
-            model.addAttribute("rates", compliance.rates(null, scope));
-            model.addAttribute("page", compliance.list(null, status, scope, page, PAGE));
+            Compliance.Rates rates = compliance.rates(null, scope);
+            model.addAttribute("rates", rates);
+            model.addAttribute("page", compliance.list(rates, status, scope, page, PAGE));
         }
         model.addAttribute("unit", unit);
         model.addAttribute("status", status);

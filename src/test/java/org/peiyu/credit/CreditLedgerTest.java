@@ -370,10 +370,14 @@ class CreditLedgerTest extends PlatformTest {
         assertThat(rates.whole().teachers()).isEqualTo(inDistrict);
         assertThat(rates.below()).isNotEmpty().allSatisfy(r -> assertThat(r.teachers()).isPositive());
         assertThat(rates.below().stream().mapToLong(Compliance.Rate::teachers).sum()).isEqualTo(inDistrict);
-        Standing.Status worst = compliance.list(null, null, district.scope(), 1, 1).items().get(0).status();
+        List<Compliance.Row> first = compliance.list(rates, null, district.scope(), 1, 50).items();
+        assertThat(first).extracting(r -> r.status().ordinal()).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        Standing.Status worst = first.get(0).status();
+        assertThat(compliance.list(rates, worst, district.scope(), 1, 50).total())
+                .isEqualTo(rates.whole().count(worst));
         String list = page(get("/credit/compliance").param("status", worst.name()), district);
         assertThat(list).contains("id=\"rates\"").contains("还差");
-        assertThat(compliance.list(null, worst, district.scope(), 1, 50).items()).isNotEmpty()
+        assertThat(compliance.list(rates, worst, district.scope(), 1, 50).items()).isNotEmpty()
                 .allSatisfy(r -> assertThat(r.status()).isEqualTo(worst))
                 .allSatisfy(r -> assertThat(r.unitPath()).startsWith(path));
         // the district reminds the demo teacher's school, those of the teacher's status; the teacher is notified once
