@@ -38,9 +38,6 @@ public class Programs {
     public record Program(long id, String unitPath, String code, String title, Level level, String organiser,
                           Delivery delivery, int capacity, LocalDate enrolOpens, LocalDate enrolCloses, long enrolled,
                           long waitlisted) {
-        public boolean open(LocalDate day) {
-            return !day.isBefore(enrolOpens) && !day.isAfter(enrolCloses);
-        }
     }
 
     /** A course; it is completed by attending enough sessions, and passing an assignment and a test if it sets them. */

@@ -28,10 +28,6 @@ public final class Pdf {
         return this;
     }
 
-    public int pageCount() {
-        return pages.size();
-    }
-
     /** Text with its baseline at {@code y} from the top. */
     public Pdf text(float x, float y, float size, String text) {
         page.append("BT /F1 ").append(num(size)).append(" Tf ").append(num(x)).append(' ').append(num(HEIGHT - y))
