@@ -79,9 +79,12 @@ public class Compliance {
     private final Notifications notifications;
     private final AuditLog audit;
     private final List<PlannedHours> plannedHours;
+    private final ComplianceCounts counts;
 
     Compliance(JdbcClient jdbc, RuleSets ruleSets, Balances balances, Teachers teachers, DirectoryTree tree,
-               TransactionTemplate tx, Notifications notifications, AuditLog audit, List<PlannedHours> plannedHours) {
+               TransactionTemplate tx, Notifications notifications, AuditLog audit, List<PlannedHours> plannedHours,
+               ComplianceCounts counts) {
+        this.counts = counts;
         this.plannedHours = plannedHours;
         this.notifications = notifications;
         this.audit = audit;
@@ -154,6 +157,10 @@ public class Compliance {
         for (String t : types) {
             unnest.append(unnest.isEmpty() ? "" : ", ").append("?::").append(t).append("[]");
         }
+        // the rows as they were, locked so that a concurrent change of the same teacher's row waits for this one
+        List<ComplianceCounts.Place> before = jdbc.sql("SELECT unit_path, status FROM credit_compliance "
+                        + "WHERE teacher_id = ANY(?::bigint[]) ORDER BY teacher_id FOR UPDATE").param(params[0])
+                .query(ComplianceCounts.Place.class).list();
         jdbc.sql("""
                         INSERT INTO credit_compliance (teacher_id, unit_path, rule_set_id, cycle_start, cycle_end, status,
                           forecast, measure, required, earned, gap_label, gap_label_en, gap_measure, gap, months_left)
@@ -167,6 +174,7 @@ public class Compliance {
                           gap_measure = excluded.gap_measure, gap = excluded.gap, months_left = excluded.months_left,
                           updated_at = now()""")
                 .params(params).update();
+        counts.move(before, rows.stream().map(r -> new ComplianceCounts.Place((String) r[1], (String) r[5])).toList());
     }
 
     /**
@@ -175,7 +183,9 @@ public class Compliance {
      */
     @Scheduled(cron = "${peiyu.credit.recompute-cron:0 30 1 * * *}", zone = "Asia/Shanghai")
     public long recomputeAll() {
-        return recompute("/");
+        long n = recompute("/");
+        tx.executeWithoutResult(s -> counts.rebuild()); // and the counts exactly, whatever raced during the day
+        return n;
     }
 
     /** Recomputes the rows of the active teachers under a unit (e.g. after a rule set there was published). */
@@ -183,8 +193,9 @@ public class Compliance {
         long started = System.nanoTime();
         OffsetDateTime since = jdbc.sql("SELECT now()").query(OffsetDateTime.class).single();
         long n = eachChunk(unitPath, paths -> tx.executeWithoutResult(s -> update(paths.keySet(), paths)));
-        jdbc.sql("DELETE FROM credit_compliance WHERE updated_at < ? AND unit_path LIKE ?")
-                .params(since, Scope.escapeLike(unitPath) + "%").update();
+        tx.executeWithoutResult(s -> counts.move(jdbc.sql("DELETE FROM credit_compliance WHERE updated_at < ? "
+                        + "AND unit_path LIKE ? RETURNING unit_path, status").params(since, Scope.escapeLike(unitPath)
+                        + "%").query(ComplianceCounts.Place.class).list(), List.of()));
         log.info("Compliance recomputed for {} teachers under {} in {} ms", n, unitPath,
                 (System.nanoTime() - started) / 1_000_000);
         return n;
@@ -237,31 +248,22 @@ public class Compliance {
     /** Teachers by status under a unit the admin sees, as a whole and per unit directly below it. */
     public Rates rates(String unitCode, Scope scope) {
         Unit unit = unit(unitCode, scope);
-        Scope.Sql s = scope.sql("unit_path", null);
-        String key = "split_part(substr(unit_path, " + (unit.path().length() + 1) + "), '/', 1)";
-        List<Object> params = new ArrayList<>();
-        params.add(Scope.escapeLike(unit.path()) + "%");
-        params.addAll(s.params());
+        Map<String, long[]> byUnit = new java.util.TreeMap<>(); // path → teachers, met, on track, at risk, behind
+        for (ComplianceCounts.Count c : counts.of(unit.path())) {
+            long[] n = byUnit.computeIfAbsent(c.unitPath(), k -> new long[5]);
+            n[0] += c.n();
+            n[1 + Status.valueOf(c.status()).ordinal()] += c.n();
+        }
+        long[] own = byUnit.getOrDefault(unit.path(), new long[5]);
         List<Rate> below = new ArrayList<>();
-        Rate[] whole = {new Rate(unit.code(), unit.name(), 0, 0, 0, 0, 0)};
-        jdbc.sql("SELECT grouping(" + key + "), " + key + ", count(*), count(*) FILTER (WHERE status = 'MET'), "
-                        + "count(*) FILTER (WHERE status = 'ON_TRACK'), count(*) FILTER (WHERE status = 'AT_RISK'), "
-                        + "count(*) FILTER (WHERE status = 'BEHIND') FROM credit_compliance WHERE unit_path LIKE ? AND "
-                        + s.clause() + " GROUP BY GROUPING SETS ((), (" + key + ")) ORDER BY 1 DESC, 2")
-                .params(params).query(rs -> {
-                    String code = rs.getInt(1) == 1 ? unit.code() : rs.getString(2);
-                    Rate r = new Rate(code, null, rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
-                            rs.getLong(7));
-                    if (rs.getInt(1) == 1) {
-                        whole[0] = new Rate(code, unit.name(), r.teachers(), r.met(), r.onTrack(), r.atRisk(),
-                                r.behind());
-                    } else if (!code.isEmpty()) {
-                        below.add(r);
-                    }
-                });
-        below.replaceAll(r -> new Rate(r.code(), tree.unit(r.code()).map(Unit::name).orElse(r.code()), r.teachers(),
-                r.met(), r.onTrack(), r.atRisk(), r.behind()));
-        return new Rates(unit.path(), unit.name(), whole[0], below);
+        byUnit.forEach((path, n) -> {
+            if (!path.equals(unit.path())) {
+                String code = path.substring(path.lastIndexOf('/', path.length() - 2) + 1, path.length() - 1);
+                below.add(new Rate(code, tree.unit(code).map(Unit::name).orElse(code), n[0], n[1], n[2], n[3], n[4]));
+            }
+        });
+        return new Rates(unit.path(), unit.name(), new Rate(unit.code(), unit.name(), own[0], own[1], own[2], own[3],
+                own[4]), below);
     }
 
     /**

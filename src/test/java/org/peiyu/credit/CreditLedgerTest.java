@@ -53,6 +53,8 @@ class CreditLedgerTest extends PlatformTest {
     @Autowired
     Balances balances;
     @Autowired
+    ComplianceCounts counts;
+    @Autowired
     Teachers directory;
     @Autowired
     Actors actors;
@@ -140,6 +142,11 @@ class CreditLedgerTest extends PlatformTest {
         List<String> kept = jdbc.sql(all).query(String.class).list();
         balances.rebuild();
         assertThat(jdbc.sql(all).query(String.class).list()).isEqualTo(kept);
+        // and the teachers counted by status under every unit, kept with each change, are what counting the rows gives
+        String counted = "SELECT unit_path || status || ':' || n FROM credit_compliance_count WHERE n <> 0 ORDER BY 1";
+        List<String> countsKept = jdbc.sql(counted).query(String.class).list();
+        counts.rebuild();
+        assertThat(jdbc.sql(counted).query(String.class).list()).isEqualTo(countsKept);
         for (long t : ids) {
             // the balances, every kind of hours, equal the entries' sum; and the model's
             List<String> fromEntries = jdbc.sql("""
@@ -367,6 +374,8 @@ class CreditLedgerTest extends PlatformTest {
         long inDistrict = jdbc.sql("SELECT count(*) FROM teacher WHERE status = 'ACTIVE' AND path LIKE ?")
                 .param(path + "%").query(Long.class).single();
         Compliance.Rates rates = compliance.rates(null, district.scope());
+        assertThat(rates.whole().atRisk()).isEqualTo(jdbc.sql("SELECT count(*) FROM credit_compliance WHERE "
+                + "unit_path LIKE ? AND status = 'AT_RISK'").param(path + "%").query(Long.class).single());
         assertThat(rates.whole().teachers()).isEqualTo(inDistrict);
         assertThat(rates.below()).isNotEmpty().allSatisfy(r -> assertThat(r.teachers()).isPositive());
         assertThat(rates.below().stream().mapToLong(Compliance.Rate::teachers).sum()).isEqualTo(inDistrict);
