@@ -80,10 +80,14 @@ public class Compliance {
     private final AuditLog audit;
     private final List<PlannedHours> plannedHours;
     private final ComplianceCounts counts;
+    private final java.util.concurrent.Executor executor;
 
     Compliance(JdbcClient jdbc, RuleSets ruleSets, Balances balances, Teachers teachers, DirectoryTree tree,
                TransactionTemplate tx, Notifications notifications, AuditLog audit, List<PlannedHours> plannedHours,
-               ComplianceCounts counts) {
+               ComplianceCounts counts,
+               @org.springframework.beans.factory.annotation.Qualifier("applicationTaskExecutor")
+               java.util.concurrent.Executor executor) {
+        this.executor = executor;
         this.counts = counts;
         this.plannedHours = plannedHours;
         this.notifications = notifications;
@@ -217,8 +221,55 @@ public class Compliance {
     public record Preview(long judged, long changed, Map<Status, Map<Status, Long>> transitions) {
     }
 
+    /** A draft's preview: running (no result yet), done, or failed. */
+    public record PreviewState(OffsetDateTime startedAt, Preview preview, boolean failed) {
+        public boolean running() {
+            return preview == null && !failed;
+        }
+    }
+
+    /** Starts computing a draft's preview in the background, replacing any earlier one (its result is dropped). */
+    public void startPreview(RuleSet draft) {
+        OffsetDateTime started = jdbc.sql("""
+                        INSERT INTO credit_rule_set_preview (rule_set_id, started_at) VALUES (?, clock_timestamp())
+                        ON CONFLICT (rule_set_id) DO UPDATE SET started_at = excluded.started_at, finished_at = NULL,
+                          judged = NULL, changed = NULL, transitions = NULL, failure = NULL RETURNING started_at""")
+                .param(draft.id()).query(OffsetDateTime.class).single();
+        executor.execute(() -> {
+            try {
+                Preview p = preview(draft);
+                jdbc.sql("UPDATE credit_rule_set_preview SET finished_at = now(), judged = ?, changed = ?, "
+                                + "transitions = CAST(? AS jsonb) WHERE rule_set_id = ? AND started_at = ?")
+                        .params(p.judged(), p.changed(), RuleSets.JSON.writeValueAsString(p.transitions()), draft.id(),
+                                started).update();
+            } catch (RuntimeException e) {
+                log.warn("Preview of rule set {} failed", draft.id(), e);
+                jdbc.sql("UPDATE credit_rule_set_preview SET finished_at = now(), failure = ? WHERE rule_set_id = ? "
+                        + "AND started_at = ?").params(e.getClass().getSimpleName(), draft.id(), started).update();
+            }
+        });
+    }
+
+    /** The latest preview of a draft, if one was started. */
+    public java.util.Optional<PreviewState> previewOf(long ruleSetId) {
+        return jdbc.sql("SELECT started_at, finished_at, judged, changed, transitions::text, failure "
+                        + "FROM credit_rule_set_preview WHERE rule_set_id = ?").param(ruleSetId)
+                .query((rs, n) -> {
+                    Preview p = null;
+                    if (rs.getObject(2) != null && rs.getString(6) == null) {
+                        Map<Status, Map<Status, Long>> t = new java.util.EnumMap<>(Status.class);
+                        RuleSets.JSON.readTree(rs.getString(5)).properties().forEach(from -> from.getValue()
+                                .properties().forEach(to -> t.computeIfAbsent(Status.valueOf(from.getKey()),
+                                        k -> new java.util.EnumMap<>(Status.class)).put(Status.valueOf(to.getKey()),
+                                        to.getValue().asLong())));
+                        p = new Preview(rs.getLong(3), rs.getLong(4), t);
+                    }
+                    return new PreviewState(rs.getObject(1, OffsetDateTime.class), p, rs.getString(6) != null);
+                }).optional();
+    }
+
     /** Judges every teacher the draft would judge under it and under today's rules, without writing anything. */
-    public Preview preview(RuleSet draft) {
+    Preview preview(RuleSet draft) {
         LocalDate today = LocalDate.now(CreditLedger.ZONE);
         Map<Status, Map<Status, Long>> transitions = new java.util.EnumMap<>(Status.class);
         long[] counts = new long[2];

@@ -88,7 +88,25 @@ class RuleSetWeb {
                 .orElseThrow(NotFoundException::new);
         boolean editable = r.status() == RuleSet.Status.DRAFT && scope.covers(r.unitPath());
         return form(r, code(r.unitPath()), r.name(), r.effectiveFrom(), RuleSets.JSON.valueToTree(r.rules()), editable,
-                editable ? compliance.preview(r) : null, model);
+                editable ? preview(r) : null, model);
+    }
+
+    /** The draft's preview card alone, which the page polls while the preview is computed. */
+    @GetMapping("/credit/rule-sets/{id}/preview")
+    String previewCard(@PathVariable long id, Model model) {
+        RuleSet r = ruleSets.editable(id, CurrentUser.adminScope());
+        model.addAttribute("ruleSet", r);
+        model.addAttribute("preview", preview(r));
+        model.addAttribute("statuses", Standing.Status.values());
+        return "credit/rule-set :: preview";
+    }
+
+    /** The draft's preview, started if it never was. */
+    private Compliance.PreviewState preview(RuleSet draft) {
+        return compliance.previewOf(draft.id()).orElseGet(() -> {
+            compliance.startPreview(draft);
+            return compliance.previewOf(draft.id()).orElseThrow();
+        });
     }
 
     @PostMapping({"/credit/rule-sets", "/credit/rule-sets/{id}"})
@@ -103,6 +121,7 @@ class RuleSetWeb {
                     : tree.unit(unitCode.strip()).map(Unit::path).orElse(null);
             long saved = ruleSets.saveDraft(id, path, form.getFirst("name"), from, rules, scope,
                     CurrentUser.get().getUsername());
+            compliance.startPreview(ruleSets.get(saved).orElseThrow()); // what the draft now says
             redirect.addFlashAttribute("notice", "credit.rules.saved");
             return "redirect:/credit/rule-sets/" + saved;
         } catch (BadInputException e) {
@@ -121,7 +140,7 @@ class RuleSetWeb {
     }
 
     private String form(RuleSet ruleSet, String unitCode, String name, LocalDate effectiveFrom, JsonNode rules,
-                        boolean editable, Compliance.Preview preview, Model model) {
+                        boolean editable, Compliance.PreviewState preview, Model model) {
         model.addAttribute("ruleSet", ruleSet);
         model.addAttribute("unitCode", unitCode);
         model.addAttribute("name", name);

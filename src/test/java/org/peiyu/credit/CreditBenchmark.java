@@ -95,6 +95,19 @@ public final class CreditBenchmark {
                 + "300 s)%n", judged, judge, judged / judge, rebuild + judge);
         System.out.println(jdbc.queryForList("SELECT status, count(*) FROM credit_compliance GROUP BY 1 ORDER BY 1"));
 
+        // a province's draft rule set (the national one with a higher total): its preview judges every teacher
+        RuleSets ruleSets = ctx.getBean(RuleSets.class);
+        RuleSet national = ruleSets.applicable("/", LocalDate.now(CreditLedger.ZONE));
+        tools.jackson.databind.node.ObjectNode rules = RuleSets.JSON.valueToTree(national.rules());
+        rules.put("total", 400);
+        long draftId = ruleSets.saveDraft(null, "/990000/", "bench draft", national.effectiveFrom(), rules,
+                org.peiyu.platform.security.Scope.ALL, "bench");
+        t0 = System.nanoTime();
+        Compliance.Preview preview = ctx.getBean(Compliance.class).preview(ruleSets.get(draftId).orElseThrow());
+        System.out.printf("Preview of a province's draft rule set (in the background): %,d teachers judged twice, "
+                + "%,d would change status, in %.1f s%n", preview.judged(), preview.changed(),
+                (System.nanoTime() - t0) / 1e9);
+
         // what admins open: compliance down the tree and the list furthest behind, over HTTP
         Accounts accounts = ctx.getBean(Accounts.class);
         String district = jdbc.queryForObject("SELECT min(code) FROM division WHERE level = 3", String.class);

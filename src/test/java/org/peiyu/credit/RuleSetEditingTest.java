@@ -85,8 +85,15 @@ class RuleSetEditingTest extends PlatformTest {
         assertThat(stored.rules().caps()).isEmpty();
         long teachers = jdbc.sql("SELECT count(*) FROM teacher t JOIN school s ON s.id = t.school_id "
                 + "WHERE s.code = ? AND t.status = 'ACTIVE'").param(school).query(Long.class).single();
+        // the preview is computed in the background; the page shows it once done
         String draft = page(get("/credit/rule-sets/{id}", id), city);
-        assertThat(draft).contains("id=\"preview\"").contains("此版本发布后将考核 " + teachers + " 位教师");
+        Instant waitUntil = Instant.now().plus(Duration.ofSeconds(30));
+        while (!draft.contains("id=\"preview-summary\"") && Instant.now().isBefore(waitUntil)) {
+            assertThat(draft).contains("id=\"preview-running\"");
+            Thread.sleep(100);
+            draft = page(get("/credit/rule-sets/{id}/preview", id), city);
+        }
+        assertThat(draft).contains("此版本发布后将考核 " + teachers + " 位教师");
         // the district admin does not see another district's school's draft
         assertThat(mvc.perform(get("/credit/rule-sets/{id}", id).with(user(district))).andReturn().getResponse()
                 .getStatus()).isEqualTo(404);
