@@ -93,7 +93,7 @@ public class CreditImports {
                 .params(fileName == null || fileName.isBlank() ? "upload" : fileName.strip(), unitPath, by)
                 .query(Long.class).single();
         Checker checker = new Checker(id, scope, match);
-        TableFile.read(in, checker::row);
+        TableFile.read(in, TableFile.withHeader(cells -> checker.header = header(cells), checker::row));
         if (checker.header == null) {
             throw new BadInputException("file", "credit.import.error.empty");
         }
@@ -128,19 +128,12 @@ public class CreditImports {
             this.match = match;
         }
 
-        void row(int rowNo, List<String> cells) {
-            if (TableFile.blank(cells)) {
-                return;
-            }
-            if (header == null) {
-                header = header(cells);
-                return;
-            }
+        void row(int rowNo, Map<String, String> values) {
             if (++rows > MAX_ROWS) {
                 throw new BadInputException("file", "credit.import.error.tooMany", MAX_ROWS);
             }
             Map<String, String> v = new HashMap<>();
-            header.forEach((field, col) -> v.put(field, col < cells.size() ? clean(cells.get(col)) : null));
+            values.forEach((field, value) -> v.put(field, clean(value)));
             BadInputException.Collector problems = new BadInputException.Collector();
             Long teacher = teacher(v, problems);
             LocalDate day = Dates.parse(v.get("occurred"));

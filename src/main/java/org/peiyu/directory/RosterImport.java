@@ -152,7 +152,8 @@ public class RosterImport {
         Checker checker = kind == Kind.TEACHERS ? new TeacherChecker(jobId, scope) : new SchoolChecker(jobId, scope);
         checker.source = new CountingInputStream(in);
         try {
-            TableFile.read(checker.source, checker::row);
+            TableFile.read(checker.source, TableFile.withHeader(cells -> checker.header = headerOf(cells,
+                    checker.fields), checker::row));
             if (checker.header == null) {
                 throw new BadInputException("file", "import.error.noRows");
             }
@@ -198,17 +199,8 @@ public class RosterImport {
             this.fields = fields;
         }
 
-        void row(int rowNo, List<String> cells) {
-            if (TableFile.blank(cells)) {
-                return;
-            }
-            if (header == null) {
-                header = headerOf(cells, fields);
-                return;
-            }
+        void row(int rowNo, Map<String, String> values) {
             rows++;
-            Map<String, String> values = new HashMap<>();
-            header.forEach((field, col) -> values.put(field, col < cells.size() ? cells.get(col) : null));
             BadInputException.Collector problems = new BadInputException.Collector();
             Object[] staged = check(rowNo, values, problems);
             batch.add(staged);

@@ -216,25 +216,19 @@ public class Enrolments {
     public int importAttendance(long sessionId, java.io.InputStream sheet, Scope scope) throws java.io.IOException {
         List<Long> ids = new ArrayList<>();
         BadInputException.Collector errors = new BadInputException.Collector();
-        int[] column = {-1};
-        org.peiyu.platform.files.TableFile.read(sheet, (row, cells) -> {
-            if (org.peiyu.platform.files.TableFile.blank(cells)) {
-                return;
-            }
-            if (column[0] < 0) {
-                List<String> names = List.of("idcard", header(java.util.Locale.SIMPLIFIED_CHINESE),
-                        header(java.util.Locale.ENGLISH));
-                for (int i = 0; i < cells.size(); i++) {
-                    if (names.contains(norm(cells.get(i)))) {
-                        column[0] = i;
-                    }
+        List<String> names = List.of("idcard", header(java.util.Locale.SIMPLIFIED_CHINESE),
+                header(java.util.Locale.ENGLISH));
+        boolean[] headed = {false};
+        org.peiyu.platform.files.TableFile.read(sheet, org.peiyu.platform.files.TableFile.withHeader(cells -> {
+            headed[0] = true;
+            for (int i = 0; i < cells.size(); i++) {
+                if (names.contains(norm(cells.get(i)))) {
+                    return Map.of("idCard", i);
                 }
-                if (column[0] < 0) {
-                    throw new BadInputException("file", "training.error.sheetColumn");
-                }
-                return;
             }
-            String idCard = column[0] < cells.size() ? cells.get(column[0]) : null;
+            throw new BadInputException("file", "training.error.sheetColumn");
+        }, (row, values) -> {
+            String idCard = values.get("idCard");
             Optional<Long> t = idCard == null || idCard.isBlank() ? Optional.empty()
                     : teachers.idByIdCard(idCard.strip());
             if (t.isEmpty()) {
@@ -242,8 +236,8 @@ public class Enrolments {
             } else {
                 ids.add(t.get());
             }
-        });
-        if (column[0] < 0) {
+        }));
+        if (!headed[0]) {
             throw new BadInputException("file", "training.error.sheetColumn");
         }
         errors.throwIfAny();

@@ -14,8 +14,11 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import org.dhatim.fastexcel.reader.Cell;
@@ -239,6 +242,33 @@ public final class TableFile {
             handler.row(rowNumber, List.copyOf(cells));
             cells.clear();
         }
+    }
+
+    /** Receives each row of a table with a header: its number and its cells by field. */
+    @FunctionalInterface
+    public interface RecordHandler {
+        void record(int rowNumber, Map<String, String> values);
+    }
+
+    /**
+     * A row handler for a table whose first row names the columns: blank rows are skipped, the first other row goes
+     * to {@code header} (which says which column holds which field, or refuses the file), and every later row to
+     * {@code records} as its values by field (null past the row's end).
+     */
+    public static RowHandler withHeader(Function<List<String>, Map<String, Integer>> header, RecordHandler records) {
+        List<Map<String, Integer>> columns = new ArrayList<>(1);
+        return (rowNumber, cells) -> {
+            if (blank(cells)) {
+                return;
+            }
+            if (columns.isEmpty()) {
+                columns.add(header.apply(cells));
+                return;
+            }
+            Map<String, String> values = new HashMap<>();
+            columns.get(0).forEach((field, col) -> values.put(field, col < cells.size() ? cells.get(col) : null));
+            records.record(rowNumber, values);
+        };
     }
 
     /** True when every cell is blank. */
