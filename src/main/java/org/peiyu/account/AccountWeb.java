@@ -2,7 +2,6 @@ package org.peiyu.account;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Set;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -36,8 +35,6 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @Controller
 class AccountWeb {
 
-    static final Set<Role> ADMINS = Set.of(Role.SYSTEM_ADMIN, Role.PROVINCE_ADMIN, Role.CITY_ADMIN,
-            Role.DISTRICT_ADMIN, Role.SCHOOL_ADMIN);
 
     private final Accounts accounts;
     private final ApiTokens tokens;
@@ -232,12 +229,12 @@ class AccountWebConfig implements WebMvcConfigurer {
 
     @Bean
     NavigationEntry accountsNav() {
-        return new NavigationEntry("nav.accounts", "/admin/accounts", AccountWeb.ADMINS, 80);
+        return new NavigationEntry("nav.accounts", "/admin/accounts", Role.ADMINS, 80);
     }
 
     @Bean
     NavigationEntry tokensNav() {
-        return new NavigationEntry("nav.tokens", "/account/tokens", AccountWeb.ADMINS, 90);
+        return new NavigationEntry("nav.tokens", "/account/tokens", Role.ADMINS, 90);
     }
 
     /** A first password handed out by an admin must be replaced before anything else. */

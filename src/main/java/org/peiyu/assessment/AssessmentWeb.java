@@ -312,8 +312,6 @@ class AssessmentWeb {
 
 @Configuration(proxyBeanMethods = false)
 class AssessmentNavigation {
-    private static final EnumSet<Role> ADMINS = EnumSet.of(Role.SYSTEM_ADMIN, Role.PROVINCE_ADMIN, Role.CITY_ADMIN,
-            Role.DISTRICT_ADMIN, Role.SCHOOL_ADMIN);
 
     @Bean
     NavigationEntry myAssessmentsNav() {
@@ -322,11 +320,11 @@ class AssessmentNavigation {
 
     @Bean
     NavigationEntry campaignsNav() {
-        return new NavigationEntry("nav.campaigns", "/campaigns", ADMINS, 40);
+        return new NavigationEntry("nav.campaigns", "/campaigns", Role.ADMINS, 40);
     }
 
     @Bean
     NavigationEntry itemBankNav() {
-        return new NavigationEntry("nav.itemBank", "/item-bank", ADMINS, 45);
+        return new NavigationEntry("nav.itemBank", "/item-bank", Role.ADMINS, 45);
     }
 }

@@ -257,8 +257,7 @@ class EvidenceNavigation {
 
     @Bean
     NavigationEntry reviewRoundsNav() {
-        return new NavigationEntry("nav.reviewRounds", "/reviews/rounds", EnumSet.of(Role.SYSTEM_ADMIN,
-                Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.SCHOOL_ADMIN), 42);
+        return new NavigationEntry("nav.reviewRounds", "/reviews/rounds", Role.ADMINS, 42);
     }
 
     @Bean

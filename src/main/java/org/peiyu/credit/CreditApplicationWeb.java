@@ -112,7 +112,7 @@ class CreditApplicationWeb {
 
         @Bean
         NavigationEntry applicationsNavigation() {
-            return new NavigationEntry("nav.applications", "/credit/applications", CreditWeb.ADMINS, 55);
+            return new NavigationEntry("nav.applications", "/credit/applications", org.peiyu.platform.security.Role.ADMINS, 55);
         }
     }
 }

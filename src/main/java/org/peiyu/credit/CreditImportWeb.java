@@ -91,7 +91,7 @@ class CreditImportWeb {
     static class Navigation {
         @Bean
         NavigationEntry creditImportNavigation() {
-            return new NavigationEntry("nav.creditImports", "/credit/imports", CreditWeb.ADMINS, 57);
+            return new NavigationEntry("nav.creditImports", "/credit/imports", org.peiyu.platform.security.Role.ADMINS, 57);
         }
     }
 }

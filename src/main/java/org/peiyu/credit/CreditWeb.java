@@ -36,8 +36,6 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @Controller
 class CreditWeb {
 
-    static final EnumSet<Role> ADMINS = EnumSet.of(Role.SYSTEM_ADMIN, Role.PROVINCE_ADMIN, Role.CITY_ADMIN,
-            Role.DISTRICT_ADMIN, Role.SCHOOL_ADMIN);
     private static final int PAGE = 50;
 
     private final CreditLedger ledger;
@@ -195,7 +193,7 @@ class CreditWeb {
 
         @Bean
         NavigationEntry complianceNavigation() {
-            return new NavigationEntry("nav.credits", "/credit/compliance", ADMINS, 55);
+            return new NavigationEntry("nav.credits", "/credit/compliance", Role.ADMINS, 55);
         }
     }
 }

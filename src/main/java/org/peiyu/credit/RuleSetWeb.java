@@ -281,7 +281,7 @@ class RuleSetWeb {
     static class Navigation {
         @Bean
         NavigationEntry ruleSetNavigation() {
-            return new NavigationEntry("nav.ruleSets", "/credit/rule-sets", CreditWeb.ADMINS, 56);
+            return new NavigationEntry("nav.ruleSets", "/credit/rule-sets", org.peiyu.platform.security.Role.ADMINS, 56);
         }
     }
 }

@@ -2,7 +2,6 @@ package org.peiyu.directory;
 
 import java.io.IOException;
 import java.util.Map;
-import java.util.Set;
 
 import jakarta.servlet.http.HttpServletResponse;
 import org.peiyu.platform.files.XlsxExport;
@@ -28,8 +27,6 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @Controller
 class DirectoryWeb {
 
-    static final Set<Role> ADMINS = Set.of(Role.SYSTEM_ADMIN, Role.PROVINCE_ADMIN, Role.CITY_ADMIN,
-            Role.DISTRICT_ADMIN, Role.SCHOOL_ADMIN);
 
     private final Teachers teachers;
     private final DirectoryTree tree;
@@ -220,16 +217,16 @@ class DirectoryWeb {
 class DirectoryNavigation {
     @Bean
     NavigationEntry teachersNav() {
-        return new NavigationEntry("nav.teachers", "/teachers", DirectoryWeb.ADMINS, 10);
+        return new NavigationEntry("nav.teachers", "/teachers", Role.ADMINS, 10);
     }
 
     @Bean
     NavigationEntry schoolsNav() {
-        return new NavigationEntry("nav.schools", "/schools", DirectoryWeb.ADMINS, 20);
+        return new NavigationEntry("nav.schools", "/schools", Role.ADMINS, 20);
     }
 
     @Bean
     NavigationEntry importsNav() {
-        return new NavigationEntry("nav.imports", "/imports", DirectoryWeb.ADMINS, 30);
+        return new NavigationEntry("nav.imports", "/imports", Role.ADMINS, 30);
     }
 }

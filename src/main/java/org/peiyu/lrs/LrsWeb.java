@@ -37,8 +37,6 @@ import tools.jackson.databind.JsonNode;
 @Controller
 class LrsWeb {
 
-    static final EnumSet<Role> ADMINS = EnumSet.of(Role.SYSTEM_ADMIN, Role.PROVINCE_ADMIN, Role.CITY_ADMIN,
-            Role.DISTRICT_ADMIN, Role.SCHOOL_ADMIN);
     private static final int PAGE = 50;
 
     private final LrsClients clients;
@@ -60,7 +58,7 @@ class LrsWeb {
 
     /** The admin's scope; anyone else gets nothing, not even the page. */
     static Scope admin() {
-        if (ADMINS.stream().noneMatch(CurrentUser.get()::has)) {
+        if (Role.ADMINS.stream().noneMatch(CurrentUser.get()::has)) {
             throw new NotFoundException();
         }
         return CurrentUser.adminScope();
@@ -278,7 +276,7 @@ class LrsWeb {
     static class Navigation {
         @Bean
         NavigationEntry lrsNavigation() {
-            return new NavigationEntry("nav.lrs", "/lrs/statements", ADMINS, 60);
+            return new NavigationEntry("nav.lrs", "/lrs/statements", Role.ADMINS, 60);
         }
 
         @Bean

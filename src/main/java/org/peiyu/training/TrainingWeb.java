@@ -38,8 +38,6 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @Controller
 class TrainingWeb {
 
-    static final EnumSet<Role> ADMINS = EnumSet.of(Role.SYSTEM_ADMIN, Role.PROVINCE_ADMIN, Role.CITY_ADMIN,
-            Role.DISTRICT_ADMIN, Role.SCHOOL_ADMIN);
 
     private final Programs programs;
     private final Enrolments enrolments;
@@ -309,7 +307,7 @@ class TrainingWeb {
     static class Navigation {
         @Bean
         NavigationEntry programsNavigation() {
-            return new NavigationEntry("nav.programs", "/training/programs", ADMINS, 54);
+            return new NavigationEntry("nav.programs", "/training/programs", Role.ADMINS, 54);
         }
 
         @Bean

@@ -4,6 +4,10 @@ package org.peiyu.platform.security;
 public enum Role {
     TEACHER, SCHOOL_ADMIN, DISTRICT_ADMIN, CITY_ADMIN, PROVINCE_ADMIN, REVIEWER, SYSTEM_ADMIN;
 
+    /** Everyone who administers something: a unit of the tree, or the whole platform. */
+    public static final java.util.Set<Role> ADMINS = java.util.Collections.unmodifiableSet(java.util.EnumSet.of(
+            SYSTEM_ADMIN, PROVINCE_ADMIN, CITY_ADMIN, DISTRICT_ADMIN, SCHOOL_ADMIN));
+
     public boolean isRegionAdmin() {
         return this == SCHOOL_ADMIN || this == DISTRICT_ADMIN || this == CITY_ADMIN || this == PROVINCE_ADMIN;
     }
