@@ -77,7 +77,7 @@ public class Enrolments {
         Programs.Program p = programs.openTo(path, LocalDate.now(CreditLedger.ZONE)).stream()
                 .filter(x -> x.id() == programId).findFirst()
                 .orElseThrow(() -> new BadInputException("program", "training.error.notOpen"));
-        Status s = place(p, teacherId, null);
+        Status s = place(p, List.of(teacherId), null).get(teacherId);
         compliance.refresh(List.of(teacherId));
         return s;
     }
@@ -87,35 +87,53 @@ public class Enrolments {
     public Map<Long, Status> assign(long programId, List<Long> teacherIds, Scope scope, String by) {
         Programs.Program p = programs.get(programId, scope);
         Map<Long, String> paths = teachers.paths(teacherIds);
-        Map<Long, Status> out = new java.util.LinkedHashMap<>();
         for (long t : teacherIds) {
             if (paths.get(t) == null || !paths.get(t).startsWith(p.unitPath())) {
                 throw new BadInputException("teacher", "training.error.teacher");
             }
-            out.put(t, place(p, t, by));
         }
+        Map<Long, Status> out = place(p, teacherIds, by);
         compliance.refresh(teacherIds);
         audit.record("training.assign", "training_program", programId, p.unitPath(), teacherIds.size() + " teachers");
         return out;
     }
 
-    /** Enrolled while there is room, else on the waiting list; someone already in keeps their place. */
-    private Status place(Programs.Program p, long teacherId, String by) {
-        // one enrolment at a time per programme, so two cannot take the last place
+    /**
+     * Enrolled while there is room, else on the waiting list, in the order given; someone already in keeps their
+     * place. The programme is locked meanwhile, so two enrolments cannot take the last place.
+     */
+    private Map<Long, Status> place(Programs.Program p, List<Long> teacherIds, String by) {
         jdbc.sql("SELECT id FROM training_program WHERE id = ? FOR UPDATE").param(p.id()).query(Long.class).single();
-        Optional<Status> current = status(p.id(), teacherId);
-        if (current.isPresent() && current.get() != Status.WITHDRAWN) {
-            return current.get();
-        }
+        Map<Long, Status> current = new java.util.HashMap<>();
+        jdbc.sql("SELECT teacher_id, status FROM training_enrolment WHERE program_id = ? AND teacher_id = ANY(?)")
+                .params(p.id(), teacherIds.toArray(Long[]::new))
+                .query(rs -> {
+                    current.put(rs.getLong(1), Status.valueOf(rs.getString(2)));
+                });
         long enrolled = jdbc.sql("SELECT count(*) FROM training_enrolment WHERE program_id = ? AND status = 'ENROLLED'")
                 .param(p.id()).query(Long.class).single();
-        Status s = enrolled < p.capacity() ? Status.ENROLLED : Status.WAITLISTED;
+        Map<Long, Status> out = new java.util.LinkedHashMap<>();
+        List<Long> placed = new ArrayList<>();
+        List<String> statuses = new ArrayList<>();
+        for (long t : teacherIds) {
+            Status was = current.get(t);
+            if (was != null && was != Status.WITHDRAWN || out.containsKey(t)) {
+                out.putIfAbsent(t, was);
+                continue;
+            }
+            Status s = enrolled < p.capacity() ? Status.ENROLLED : Status.WAITLISTED;
+            enrolled += s == Status.ENROLLED ? 1 : 0;
+            out.put(t, s);
+            placed.add(t);
+            statuses.add(s.name());
+        }
         jdbc.sql("""
-                        INSERT INTO training_enrolment (program_id, teacher_id, status, assigned_by) VALUES (?, ?, ?, ?)
+                        INSERT INTO training_enrolment (program_id, teacher_id, status, assigned_by)
+                        SELECT ?, t, s, ? FROM unnest(?::bigint[], ?::text[]) WITH ORDINALITY AS x(t, s, n) ORDER BY n
                         ON CONFLICT (program_id, teacher_id) DO UPDATE SET status = excluded.status,
                           since = clock_timestamp(), assigned_by = excluded.assigned_by""")
-                .params(p.id(), teacherId, s.name(), by).update();
-        return s;
+                .params(p.id(), by, placed.toArray(Long[]::new), statuses.toArray(String[]::new)).update();
+        return out;
     }
 
     /** A teacher leaves a programme; the first on the waiting list takes the place. */
@@ -144,12 +162,11 @@ public class Enrolments {
 
     /** A teacher's programmes (withdrawn ones left out). */
     public List<Enrolment> of(long teacherId) {
-        List<Enrolment> out = new ArrayList<>();
-        jdbc.sql("SELECT program_id, status FROM training_enrolment WHERE teacher_id = ? AND status <> 'WITHDRAWN' "
-                        + "ORDER BY since DESC").param(teacherId)
-                .query((rs, n) -> Map.entry(rs.getLong(1), Status.valueOf(rs.getString(2)))).list()
-                .forEach(e -> programs.find(e.getKey()).ifPresent(p -> out.add(new Enrolment(p, e.getValue()))));
-        return out;
+        List<Map.Entry<Long, Status>> rows = jdbc.sql("SELECT program_id, status FROM training_enrolment "
+                        + "WHERE teacher_id = ? AND status <> 'WITHDRAWN' ORDER BY since DESC").param(teacherId)
+                .query((rs, n) -> Map.entry(rs.getLong(1), Status.valueOf(rs.getString(2)))).list();
+        Map<Long, Programs.Program> found = programs.find(rows.stream().map(Map.Entry::getKey).toList());
+        return rows.stream().map(e -> new Enrolment(found.get(e.getKey()), e.getValue())).toList();
     }
 
     /** The teachers of a programme, enrolled first, with how many sessions each attended. */

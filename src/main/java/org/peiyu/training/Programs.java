@@ -183,6 +183,14 @@ public class Programs {
         return jdbc.sql(SELECT + " WHERE p.id = ? GROUP BY p.id").param(id).query(Programs::program).optional();
     }
 
+    /** Programmes by id, in one query. */
+    java.util.Map<Long, Program> find(java.util.Collection<Long> ids) {
+        java.util.Map<Long, Program> out = new java.util.HashMap<>();
+        jdbc.sql(SELECT + " WHERE p.id = ANY(?) GROUP BY p.id").param(ids.toArray(Long[]::new))
+                .query(Programs::program).list().forEach(p -> out.put(p.id(), p));
+        return out;
+    }
+
     /** The programmes organised under the admin's units, newest first. */
     public List<Program> list(Scope scope) {
         Scope.Sql s = scope.sql("p.unit_path", null);
