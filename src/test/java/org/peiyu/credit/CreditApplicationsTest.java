@@ -81,6 +81,12 @@ class CreditApplicationsTest extends PlatformTest {
                 teacher)).contains("证明材料须为 PDF");
         assertThat(page(claim("省级信息化培训", "2025-06-01", "0", PDF).with(csrf()), teacher))
                 .contains("只能申报本周期").contains("学时须大于 0");
+        byte[] huge = new byte[(int) CreditApplications.MAX_PROOF + 1];
+        System.arraycopy(PDF, 0, huge, 0, PDF.length);
+        assertThat(page(claim("省级信息化培训", "2026-04-02", "12", huge).with(csrf()), teacher))
+                .contains("证明材料不能超过 20 MB");
+        assertThat(page(claim("省级信息化培训", "2026-04-02", "12", PDF).param("organiser", "院".repeat(101))
+                .with(csrf()), teacher)).contains("主办单位最多 100 个字");
         assertThat(applications()).isEqualTo(before);
 
         MockHttpServletResponse sent = mvc.perform(claim("省级信息化培训", "2026-04-02", "12", PDF).with(csrf())

@@ -16,6 +16,7 @@ import org.peiyu.PlatformTest;
 import org.peiyu.directory.TeacherDetail;
 import org.peiyu.directory.Teachers;
 import org.peiyu.platform.security.PeiyuUser;
+import org.peiyu.platform.security.Role;
 import org.peiyu.platform.security.Scope;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -35,6 +36,8 @@ class CreditImportsTest extends PlatformTest {
     CreditLedger ledger;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    org.peiyu.account.Accounts accounts;
 
     private MockHttpServletResponse upload(PeiyuUser who, String name, byte[] content) throws Exception {
         return mvc.perform(multipart("/credit/imports").file(new MockMultipartFile("file", name, "text/csv", content))
@@ -113,6 +116,38 @@ class CreditImportsTest extends PlatformTest {
                 .with(csrf()).with(user(district))).andReturn().getResponse();
         assertThat(page(get(byId.getRedirectedUrl()), district)).contains("id=\"valid\">1<")
                 .contains("id=\"duplicates\">2<");
+
+        // another district's admin: nothing of the upload, and it cannot be posted
+        String other = jdbc.sql("SELECT code FROM division WHERE level = 3 AND path <> ? ORDER BY code LIMIT 1")
+                .param(path).query(String.class).single();
+        accounts.createSeeded("importneighbour", "邻区管理员", "pass12345", Role.DISTRICT_ADMIN, other, null);
+        PeiyuUser neighbour = account("importneighbour");
+        long fresh = Long.parseLong(byId.getRedirectedUrl().replaceAll(".*/", ""));
+        assertThat(mvc.perform(get("/credit/imports/{id}", fresh).with(user(neighbour))).andReturn().getResponse()
+                .getStatus()).isEqualTo(404);
+        assertThat(mvc.perform(post("/credit/imports/{id}/apply", fresh).with(csrf()).with(user(neighbour)))
+                .andReturn().getResponse().getStatus()).isEqualTo(404);
+        assertThat(page(get("/credit/imports"), neighbour)).doesNotContain("培训记录.csv");
+        assertThat(jdbc.sql("SELECT applied_at FROM credit_import WHERE id = ?").param(fresh)
+                .query(java.time.OffsetDateTime.class).optional()).isEmpty();
+    }
+
+    @Test
+    void aFileSavedByExcelInGbkIsReadAsChinese() throws Exception {
+        PeiyuUser district = account("district");
+        String path = district.grants().get(0).unitPath();
+        long id = jdbc.sql("SELECT id FROM teacher WHERE path LIKE ? AND status = 'ACTIVE' ORDER BY id OFFSET 45 "
+                + "LIMIT 1").param(path + "%").query(Long.class).single();
+        String csv = "身份证号,培训名称,培训日期,学时,类别\n" + teachers.reveal(id, Scope.ALL).idCard()
+                + ",国产办公软件应用,2026-06-18,3,信息技术应用能力\n";
+        MockHttpServletResponse r = upload(district, "gbk.csv", csv.getBytes(java.nio.charset.Charset.forName("GBK")));
+        assertThat(r.getStatus()).isEqualTo(302);
+        mvc.perform(post(r.getRedirectedUrl() + "/apply").with(csrf()).with(user(district))).andReturn();
+        assertThat(ledger.entries(id, LocalDate.of(2026, 6, 18), LocalDate.of(2026, 6, 18))).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.title()).isEqualTo("国产办公软件应用");
+                    assertThat(e.category()).isEqualTo(org.peiyu.lrs.LearningFact.Category.ICT);
+                });
     }
 
     @Test

@@ -221,6 +221,13 @@ class CreditLedgerTest extends PlatformTest {
             assertThat(e.reason()).isEqualTo("credit.reason.withdrawn");
         });
         assertThat(total(t)).isEqualByComparingTo(before);
+        // absurd hours from a platform: the statement is kept, nothing reaches the ledger
+        assertThat(mvc.perform(post("/xapi/statements").header("Authorization", auth)
+                .header("X-Experience-API-Version", "2.0.0").contentType("application/json")
+                .content(attended.formatted(UUID.randomUUID(), p, p, p, p).replace("/extensions/hours\":3",
+                        "/extensions/hours\":600").replace("session-ai-1", "session-ai-600"))).andReturn()
+                .getResponse().getStatus()).isEqualTo(200);
+        assertThat(total(t)).isEqualByComparingTo(before);
     }
 
     @Test

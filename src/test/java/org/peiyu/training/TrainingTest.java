@@ -217,6 +217,43 @@ class TrainingTest extends PlatformTest {
         assertThat(status(mvc.perform(get("/training/programs/{id}", program).with(user(account("trainingneighbour"))))
                 .andReturn().getResponse())).isEqualTo(404);
         assertThat(page(get("/training/programs"), account("trainingneighbour"))).doesNotContain("MD-2026-AI");
+        long participants = enrolments.participants(program, Scope.ALL).size();
+        assertThat(status(mvc.perform(post("/training/programs/{id}/assignments", program).with(csrf())
+                .with(user(account("trainingneighbour"))).param("idCards", c)).andReturn().getResponse()))
+                .isEqualTo(404);
+        assertThat(enrolments.participants(program, Scope.ALL)).hasSize((int) participants);
+
+        // a session that ends before it starts; a sign-in sheet without its ID-card column
+        assertThat(page(post("/training/courses/{c}/sessions", course).with(csrf()).param("program",
+                String.valueOf(program)).param("startsAt", now.format(LOCAL)).param("endsAt",
+                now.minusHours(1).format(LOCAL)), district)).contains("结束时间须晚于开始时间");
+        assertThat(page(multipart("/training/sessions/{s}/sheet", tomorrow).file(new MockMultipartFile("file",
+                "签到表.csv", "text/csv", "姓名\n乙\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .with(csrf()).param("program", String.valueOf(program)), district)).contains("签到表须有“身份证号”列");
+    }
+
+    @Test
+    void aTeacherCannotEnrolInAProgrammeNotOpenToThem() throws Exception {
+        PeiyuUser district = account("district");
+        PeiyuUser teacher = account("teacher");
+        String districtPath = district.grants().get(0).unitPath();
+        LocalDate today = LocalDate.now(CreditLedger.ZONE);
+        String code = districtPath.substring(districtPath.length() - 7, districtPath.length() - 1);
+        long closed = programs.create(new Programs.ProgramForm(code, "MD-2025-OLD", "已截止的研修",
+                LearningFact.Level.COUNTY, "明德区教师发展中心", Programs.Delivery.ONLINE, 10, today.minusDays(30),
+                today.minusDays(1)), district.scope(), "district");
+        String school = jdbc.sql("SELECT s.code FROM school s WHERE s.path LIKE ? AND s.id <> (SELECT school_id FROM "
+                + "teacher WHERE id = ?) ORDER BY s.code LIMIT 1").params(districtPath + "%", teacher.teacherId())
+                .query(String.class).single();
+        long otherSchool = programs.create(new Programs.ProgramForm(school, "MD-2026-OTHER", "别校的校本研修",
+                LearningFact.Level.SCHOOL, "别校", Programs.Delivery.OFFLINE, 10, today, today), district.scope(),
+                "district");
+        for (long p : List.of(closed, otherSchool)) {
+            assertThat(page(post("/my/training/{id}/enrol", p).with(csrf()), teacher))
+                    .contains("这个项目现在不接受您报名");
+            assertThat(enrolments.status(p, teacher.teacherId())).isEmpty();
+        }
+        assertThat(page(get("/my/training"), teacher)).doesNotContain("已截止的研修").doesNotContain("别校的校本研修");
     }
 
     @Test
