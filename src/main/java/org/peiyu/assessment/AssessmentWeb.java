@@ -121,21 +121,8 @@ class AssessmentWeb {
         return "assessment/sheet";
     }
 
-    /** Form fields q{itemId} → answer keys; anything else named q… is refused. */
     static Map<Long, List<String>> answers(HttpServletRequest request) {
-        Map<Long, List<String>> answers = new HashMap<>();
-        request.getParameterMap().forEach((name, values) -> {
-            if (name.startsWith("q")) {
-                try {
-                    answers.put(Long.parseLong(name.substring(1)), Arrays.stream(values).filter(v -> !v.isBlank())
-                            .distinct().toList());
-                } catch (NumberFormatException e) {
-                    throw new BadInputException("answers", "assessment.error.unknownItem", name);
-                }
-            }
-        });
-        answers.values().removeIf(List::isEmpty);
-        return answers;
+        return ItemBank.answers(request.getParameterMap());
     }
 
     @GetMapping("/my/assessments/{id}/result")

@@ -262,7 +262,7 @@ public class Campaigns {
     public OffsetDateTime save(long campaignId, long teacherId, Map<Long, List<String>> answers) {
         Campaign c = writable(campaignId, teacherId);
         Map<Long, AssessmentItem> items = items(c);
-        check(answers, items, false);
+        ItemBank.check(answers, items, false);
         return jdbc.sql("""
                         INSERT INTO assessment_response (campaign_id, teacher_id, answers) VALUES (?, ?, CAST(? AS jsonb))
                         ON CONFLICT (campaign_id, teacher_id) DO UPDATE SET answers = EXCLUDED.answers, saved_at = now()
@@ -276,7 +276,7 @@ public class Campaigns {
     public Result submit(long campaignId, long teacherId, Map<Long, List<String>> answers) {
         Campaign c = writable(campaignId, teacherId);
         Map<Long, AssessmentItem> items = items(c);
-        check(answers, items, true);
+        ItemBank.check(answers, items, true);
         jdbc.sql("""
                 INSERT INTO assessment_response (campaign_id, teacher_id, answers, submitted_at)
                 VALUES (?, ?, CAST(? AS jsonb), now())
@@ -340,23 +340,6 @@ public class Campaigns {
 
     private Scorer scorer(Campaign c) {
         return scorers.computeIfAbsent(c.id(), k -> new Scorer(c));
-    }
-
-    private static void check(Map<Long, List<String>> answers, Map<Long, AssessmentItem> items, boolean complete) {
-        BadInputException.Collector problems = new BadInputException.Collector();
-        for (var e : answers.entrySet()) {
-            AssessmentItem item = items.get(e.getKey());
-            if (item == null) {
-                problems.add("answers", "assessment.error.unknownItem", e.getKey());
-            } else if (!item.accepts(e.getValue())) {
-                problems.add("answers." + item.code(), "assessment.error.badAnswer", item.code());
-            }
-        }
-        if (complete) {
-            items.values().stream().filter(i -> !answers.containsKey(i.id())).findFirst()
-                    .ifPresent(i -> problems.add("answers." + i.code(), "assessment.error.unanswered", i.code()));
-        }
-        problems.throwIfAny();
     }
 
     static Map<Long, List<String>> parseAnswers(String json) {

@@ -67,6 +67,11 @@ public class ItemBank {
                 .query(InstrumentRow.class).list();
     }
 
+    public boolean exists(long instrumentId) {
+        return jdbc.sql("SELECT count(*) FROM instrument WHERE id = ?").param(instrumentId).query(Long.class)
+                .single() > 0;
+    }
+
     public Instrument instrument(long id) {
         var head = jdbc.sql("SELECT title, framework_id, sample FROM instrument WHERE id = ?").param(id)
                 .query((rs, n) -> new Object[] {rs.getString(1), rs.getLong(2), rs.getBoolean(3)})
@@ -77,6 +82,59 @@ public class ItemBank {
                         WHERE x.instrument_id = ? ORDER BY x.position""")
                 .param(id).query((rs, n) -> new Scoring.Weighted(item(rs, n), rs.getDouble("weight"))).list();
         return new Instrument(id, (String) head[0], (Long) head[1], (Boolean) head[2], items);
+    }
+
+    /**
+     * Marks a complete answer sheet of an instrument used as a test: the weighted mean of its items' scores (0-100,
+     * one decimal). Every item must be answered with its own options, else each wrong item is named.
+     */
+    public double mark(long instrumentId, Map<Long, List<String>> answers) {
+        Instrument instrument = instrument(instrumentId);
+        Map<Long, AssessmentItem> items = new java.util.LinkedHashMap<>();
+        instrument.questions().forEach(i -> items.put(i.id(), i));
+        check(answers, items, true);
+        double sum = 0;
+        double weights = 0;
+        for (Scoring.Weighted w : instrument.items()) {
+            sum += w.item().score(answers.get(w.item().id())) * w.weight();
+            weights += w.weight();
+        }
+        return weights == 0 ? 0 : Scoring.round(sum / weights);
+    }
+
+    /** Checks answers against the items: known items, keys among their options; all answered if complete. */
+    static void check(Map<Long, List<String>> answers, Map<Long, AssessmentItem> items, boolean complete) {
+        BadInputException.Collector problems = new BadInputException.Collector();
+        for (var e : answers.entrySet()) {
+            AssessmentItem item = items.get(e.getKey());
+            if (item == null) {
+                problems.add("answers", "assessment.error.unknownItem", e.getKey());
+            } else if (!item.accepts(e.getValue())) {
+                problems.add("answers." + item.code(), "assessment.error.badAnswer", item.code());
+            }
+        }
+        if (complete) {
+            items.values().stream().filter(i -> !answers.containsKey(i.id())).findFirst()
+                    .ifPresent(i -> problems.add("answers." + i.code(), "assessment.error.unanswered", i.code()));
+        }
+        problems.throwIfAny();
+    }
+
+    /** An answer sheet from form fields q{itemId} → answer keys; anything else named q… is refused. */
+    public static Map<Long, List<String>> answers(Map<String, String[]> parameters) {
+        Map<Long, List<String>> answers = new java.util.HashMap<>();
+        parameters.forEach((name, values) -> {
+            if (name.startsWith("q")) {
+                try {
+                    answers.put(Long.parseLong(name.substring(1)), Arrays.stream(values).filter(v -> !v.isBlank())
+                            .distinct().toList());
+                } catch (NumberFormatException e) {
+                    throw new BadInputException("answers", "assessment.error.unknownItem", name);
+                }
+            }
+        });
+        answers.values().removeIf(List::isEmpty);
+        return answers;
     }
 
     /** Adds an item; its indicators are codes of the given framework version. */

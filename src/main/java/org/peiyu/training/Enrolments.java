@@ -311,7 +311,7 @@ public class Enrolments {
      * ledger as the programme's level and the course's category, on the day of the last session attended, and a
      * certificate issued. A course is completed once.
      */
-    private Optional<String> completeIfDone(long courseId, long teacherId) {
+    Optional<String> completeIfDone(long courseId, long teacherId) {
         if (jdbc.sql("SELECT count(*) FROM training_completion WHERE course_id = ? AND teacher_id = ?")
                 .params(courseId, teacherId).query(Long.class).single() > 0) {
             return Optional.empty();

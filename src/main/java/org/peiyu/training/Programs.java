@@ -7,6 +7,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.peiyu.assessment.ItemBank;
 import org.peiyu.directory.DirectoryTree;
 import org.peiyu.directory.Unit;
 import org.peiyu.lrs.LearningFact.Category;
@@ -40,15 +41,21 @@ public class Programs {
                           long waitlisted) {
     }
 
-    /** A course; it is completed by attending enough sessions, and passing an assignment and a test if it sets them. */
+    /**
+     * A course; it is completed by attending enough sessions, and passing an assignment and a test if it sets them.
+     * The assignment is handed in here (its brief says what to hand in); the test is taken here on an instrument of
+     * the item bank, in as many attempts as allowed, or marked by the organiser where no instrument is set.
+     */
     public record CourseForm(String code, String title, Category category, BigDecimal theoryHours,
                              BigDecimal practiceHours, BigDecimal onlineHours, Integer minAttendance,
-                             boolean needsAssignment, Integer minScore) {
+                             boolean needsAssignment, String assignmentBrief, Integer minScore, Long testInstrumentId,
+                             Integer testAttempts) {
     }
 
     public record Course(long id, long programId, String code, String title, Category category,
                          BigDecimal theoryHours, BigDecimal practiceHours, BigDecimal onlineHours, int minAttendance,
-                         boolean needsAssignment, Integer minScore) {
+                         boolean needsAssignment, String assignmentBrief, Integer minScore, Long testInstrumentId,
+                         int testAttempts) {
         public BigDecimal hours() {
             return theoryHours.add(practiceHours).add(onlineHours);
         }
@@ -60,10 +67,12 @@ public class Programs {
 
     private final JdbcClient jdbc;
     private final DirectoryTree tree;
+    private final ItemBank bank;
     private final AuditLog audit;
 
-    Programs(JdbcClient jdbc, DirectoryTree tree, AuditLog audit) {
+    Programs(JdbcClient jdbc, DirectoryTree tree, ItemBank bank, AuditLog audit) {
         this.jdbc = jdbc;
+        this.bank = bank;
         this.tree = tree;
         this.audit = audit;
     }
@@ -140,14 +149,30 @@ public class Programs {
         if (f.minScore() != null && (f.minScore() < 1 || f.minScore() > 100)) {
             errors.add("minScore", "training.error.minScore");
         }
+        String brief = f.assignmentBrief() == null || f.assignmentBrief().isBlank() ? null : f.assignmentBrief().strip();
+        if (brief != null && (!f.needsAssignment() || brief.length() > 2000)) {
+            errors.add("assignmentBrief", "training.error.brief");
+        }
+        if (f.testInstrumentId() != null) {
+            if (!bank.exists(f.testInstrumentId())) {
+                errors.add("testInstrumentId", "training.error.instrument");
+            } else if (f.minScore() == null) {
+                errors.add("minScore", "training.error.testNeedsScore");
+            }
+        }
+        int attempts = f.testAttempts() == null ? 1 : f.testAttempts();
+        if (attempts < 1 || attempts > 10) {
+            errors.add("testAttempts", "training.error.attempts");
+        }
         errors.throwIfAny();
         long id = jdbc.sql("""
                         INSERT INTO training_course (program_id, code, title, category, theory_hours, practice_hours,
-                          online_hours, min_attendance, needs_assignment, min_score)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")
+                          online_hours, min_attendance, needs_assignment, assignment_brief, min_score,
+                          test_instrument_id, test_attempts)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")
                 .params(programId, code, f.title().strip(), f.category() == null ? null : f.category().name(),
                         nonNull(f.theoryHours()), nonNull(f.practiceHours()), nonNull(f.onlineHours()),
-                        f.minAttendance(), f.needsAssignment(), f.minScore())
+                        f.minAttendance(), f.needsAssignment(), brief, f.minScore(), f.testInstrumentId(), attempts)
                 .query(Long.class).single();
         audit.record("training.course.add", "training_course", id, p.unitPath(), code);
         return id;
@@ -210,7 +235,8 @@ public class Programs {
     }
 
     private static final String COURSE = "SELECT id, program_id, code, title, category, theory_hours, practice_hours, "
-            + "online_hours, min_attendance, needs_assignment, min_score FROM training_course";
+            + "online_hours, min_attendance, needs_assignment, assignment_brief, min_score, test_instrument_id, test_attempts "
+            + "FROM training_course";
 
     public List<Course> courses(long programId) {
         return jdbc.sql(COURSE + " WHERE program_id = ? ORDER BY code").param(programId).query(Programs::course)
@@ -242,7 +268,8 @@ public class Programs {
         String category = rs.getString(5);
         return new Course(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
                 category == null ? null : Category.valueOf(category), rs.getBigDecimal(6), rs.getBigDecimal(7),
-                rs.getBigDecimal(8), rs.getInt(9), rs.getBoolean(10), (Integer) rs.getObject(11));
+                rs.getBigDecimal(8), rs.getInt(9), rs.getBoolean(10), rs.getString(11), (Integer) rs.getObject(12),
+                (Long) rs.getObject(13), rs.getInt(14));
     }
 
     private static void text(String v, String field, int max, BadInputException.Collector errors) {

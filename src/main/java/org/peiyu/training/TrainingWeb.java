@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 
 import jakarta.servlet.http.HttpServletResponse;
+import org.peiyu.assessment.ItemBank;
 import org.peiyu.credit.CreditLedger;
 import org.peiyu.directory.Teachers;
 import org.peiyu.lrs.LearningFact.Category;
@@ -41,12 +42,16 @@ class TrainingWeb {
 
     private final Programs programs;
     private final Enrolments enrolments;
+    private final Coursework coursework;
+    private final ItemBank bank;
     private final Teachers teachers;
     private final org.peiyu.directory.DirectoryTree tree;
     private final MessageSource messages;
 
-    TrainingWeb(Programs programs, Enrolments enrolments, Teachers teachers, org.peiyu.directory.DirectoryTree tree,
-                MessageSource messages) {
+    TrainingWeb(Programs programs, Enrolments enrolments, Coursework coursework, ItemBank bank, Teachers teachers,
+                org.peiyu.directory.DirectoryTree tree, MessageSource messages) {
+        this.coursework = coursework;
+        this.bank = bank;
         this.tree = tree;
         this.programs = programs;
         this.enrolments = enrolments;
@@ -93,6 +98,8 @@ class TrainingWeb {
                 Programs.Course::id, Programs.Course::title)));
         model.addAttribute("sessions", programs.sessions(id));
         model.addAttribute("participants", enrolments.participants(id, scope));
+        model.addAttribute("work", coursework.ofProgram(id, scope));
+        model.addAttribute("instruments", bank.instruments());
         model.addAttribute("categories", Category.values());
         return "training/program";
     }
@@ -105,9 +112,34 @@ class TrainingWeb {
                      @RequestParam(required = false) BigDecimal onlineHours,
                      @RequestParam(required = false) Integer minAttendance,
                      @RequestParam(defaultValue = "false") boolean needsAssignment,
-                     @RequestParam(required = false) Integer minScore, Model model) {
+                     @RequestParam(required = false) String assignmentBrief,
+                     @RequestParam(required = false) Integer minScore,
+                     @RequestParam(required = false) Long testInstrumentId,
+                     @RequestParam(required = false) Integer testAttempts, Model model) {
         return act(id, model, () -> programs.addCourse(id, new Programs.CourseForm(code, title, category, theoryHours,
-                practiceHours, onlineHours, minAttendance, needsAssignment, minScore), CurrentUser.adminScope()));
+                practiceHours, onlineHours, minAttendance, needsAssignment, assignmentBrief, minScore,
+                testInstrumentId, testAttempts), CurrentUser.adminScope()));
+    }
+
+    @PostMapping("/training/courses/{course}/grades")
+    String grade(@PathVariable long course, @RequestParam long program, @RequestParam long teacher,
+                 @RequestParam(required = false) Coursework.Grade grade, @RequestParam(required = false) String comment,
+                 Model model) {
+        return act(program, model, () -> coursework.grade(course, teacher, grade, comment, CurrentUser.adminScope(),
+                CurrentUser.get().getUsername()));
+    }
+
+    @GetMapping("/training/courses/{course}/submissions/{teacher}")
+    void submissionFile(@PathVariable long course, @PathVariable long teacher, HttpServletResponse response)
+            throws IOException {
+        send(coursework.file(course, teacher, CurrentUser.adminScope()), response);
+    }
+
+    private static void send(Coursework.FileContent f, HttpServletResponse response) throws IOException {
+        response.setContentType(f.contentType());
+        response.setHeader("Content-Disposition", org.springframework.http.ContentDisposition.attachment()
+                .filename(f.fileName(), java.nio.charset.StandardCharsets.UTF_8).build().toString());
+        response.getOutputStream().write(f.content());
     }
 
     @PostMapping("/training/courses/{course}/results")
@@ -213,8 +245,67 @@ class TrainingWeb {
         String path = teachers.paths(List.of(me)).get(me);
         model.addAttribute("open", programs.openTo(path, LocalDate.now(CreditLedger.ZONE)));
         model.addAttribute("enrolments", enrolments.of(me));
+        model.addAttribute("work", coursework.of(me));
         model.addAttribute("certificates", enrolments.certificates(me));
         return "training/mine";
+    }
+
+    /** A course as its enrolled teacher sees it: where they stand, the assignment to hand in, the test to take. */
+    @GetMapping("/my/training/courses/{course}")
+    String course(@PathVariable long course, Model model) {
+        Coursework.Work w = coursework.of(course, CurrentUser.teacherId());
+        model.addAttribute("w", w);
+        model.addAttribute("program", programs.find(w.course().programId()).orElseThrow());
+        return "training/course";
+    }
+
+    @PostMapping("/my/training/courses/{course}/hand-in")
+    String handIn(@PathVariable long course, @RequestParam(required = false) String text,
+                  @RequestParam(required = false) org.springframework.web.multipart.MultipartFile file, Model model,
+                  RedirectAttributes redirect) throws IOException {
+        try {
+            coursework.handIn(course, CurrentUser.teacherId(), text, file == null ? null : file.getOriginalFilename(),
+                    file == null ? null : file.getBytes());
+        } catch (BadInputException e) {
+            model.addAttribute("problems", e.problems());
+            model.addAttribute("text", text);
+            return course(course, model);
+        }
+        redirect.addFlashAttribute("notice", "training.handedIn");
+        return "redirect:/my/training/courses/" + course;
+    }
+
+    @GetMapping("/my/training/courses/{course}/file")
+    void ownFile(@PathVariable long course, HttpServletResponse response) throws IOException {
+        send(coursework.file(course, CurrentUser.teacherId()), response);
+    }
+
+    @GetMapping("/my/training/courses/{course}/test")
+    String test(@PathVariable long course, Model model) {
+        long me = CurrentUser.teacherId();
+        model.addAttribute("w", coursework.of(course, me));
+        model.addAttribute("items", coursework.test(course, me));
+        model.addAttribute("answers", model.containsAttribute("answers") ? model.getAttribute("answers")
+                : java.util.Map.of());
+        model.addAttribute("english", LocaleContextHolder.getLocale().getLanguage().equals("en"));
+        return "training/test";
+    }
+
+    @PostMapping("/my/training/courses/{course}/test")
+    String takeTest(@PathVariable long course, jakarta.servlet.http.HttpServletRequest request, Model model,
+                    RedirectAttributes redirect) {
+        try {
+            java.util.Map<Long, List<String>> answers = ItemBank.answers(request.getParameterMap());
+            model.addAttribute("answers", answers);
+            Coursework.Attempt a = coursework.takeTest(course, CurrentUser.teacherId(), answers);
+            redirect.addFlashAttribute("notice", a.certificate().isPresent() ? "training.testCompleted"
+                    : a.passed() ? "training.testPassed" : "training.testFailed");
+            redirect.addFlashAttribute("noticeArgs", new Object[] {a.score().toPlainString(), a.attemptsLeft()});
+        } catch (BadInputException e) {
+            model.addAttribute("problems", e.problems());
+            return "test".equals(e.field()) ? course(course, model) : test(course, model); // no attempt, or a wrong sheet
+        }
+        return "redirect:/my/training/courses/" + course;
     }
 
     @PostMapping("/my/training/{program}/enrol")
