@@ -56,14 +56,15 @@ class ArchiveExports {
             response.setHeader("Content-Disposition", "attachment; filename=\"" + file + ".pdf\"");
             response.getOutputStream().write(bytes);
         } else {
-            xlsx(s, entries, locale, XlsxExport.attachment(response, file + ".xlsx"));
+            xlsx(judged, entries, locale, XlsxExport.attachment(response, file + ".xlsx"));
         }
         audit.record("credit.export", "teacher", teacherId, path, entries.size() + " entries"
                 + (pdf ? " (PDF)" : " (xlsx)"));
     }
 
-    private void xlsx(Standing s, List<CreditLedger.Entry> entries, Locale locale, java.io.OutputStream out)
-            throws IOException {
+    private void xlsx(Compliance.Judged judged, List<CreditLedger.Entry> entries, Locale locale,
+                      java.io.OutputStream out) throws IOException {
+        Standing s = judged.standing();
         try (XlsxExport x = new XlsxExport(out, m("nav.myCredits", locale), List.of(m("credit.occurred", locale),
                 m("credit.activity", locale), m("field.hours", locale), m("field.category", locale),
                 m("field.level", locale), m("credit.mode", locale), m("credit.source", locale),
@@ -74,7 +75,7 @@ class ArchiveExports {
                         "", m("credit.status." + l.status(), locale), ""));
             }
             for (CreditLedger.Entry e : entries) {
-                x.row(Arrays.asList(e.occurred().toString(), e.title(), e.hours(), category(e, locale),
+                x.row(Arrays.asList(e.occurred().toString(), e.title(), e.hours(), category(e, judged, locale),
                         level(e, locale), m("credit.mode." + e.mode(), locale), m("credit.source." + e.source(), locale),
                         reason(e, locale)));
             }
@@ -111,7 +112,7 @@ class ArchiveExports {
             y += 15;
             String[] cells = {e.occurred().toString(), e.title() + (e.reverses() != null ? " "
                     + messages.getMessage("credit.reverses", new Object[] {e.reverses()}, locale) : ""),
-                    e.hours().toPlainString(), category(e, locale), level(e, locale),
+                    e.hours().toPlainString(), category(e, judged, locale), level(e, locale),
                     m("credit.source." + e.source(), locale)};
             for (int c = 0; c < cells.length; c++) {
                 float room = (c + 1 < COLUMNS.length ? COLUMNS[c + 1] : Pdf.WIDTH - LEFT + 10) - COLUMNS[c] - 8;
@@ -146,8 +147,11 @@ class ArchiveExports {
                 : "en".equals(locale.getLanguage()) ? l.labelEn() : l.label();
     }
 
-    private String category(CreditLedger.Entry e, Locale locale) {
-        return m(e.category() == null ? "lrs.category.none" : "lrs.category." + e.category(), locale);
+    /** The category, and the topic (by the rule set's label) where the entry names one. */
+    private String category(CreditLedger.Entry e, Compliance.Judged judged, Locale locale) {
+        String category = m(e.category() == null ? "lrs.category.none" : "lrs.category." + e.category(), locale);
+        return e.topic() == null ? category : category + " · " + judged.ruleSet().rules().topic(e.topic())
+                .map(t -> t.label("en".equals(locale.getLanguage()))).orElse(e.topic());
     }
 
     private String level(CreditLedger.Entry e, Locale locale) {

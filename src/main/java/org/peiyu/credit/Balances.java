@@ -25,10 +25,11 @@ import org.springframework.transaction.annotation.Transactional;
 class Balances {
 
     /** Hours to add to one balance. */
-    record Delta(long teacherId, int year, Category category, Level level, Mode mode, BigDecimal hours) {
+    record Delta(long teacherId, int year, Category category, Level level, Mode mode, String topic,
+                 BigDecimal hours) {
         String key() {
             return teacherId + "|" + year + "|" + CreditLedger.name(category) + "|" + CreditLedger.name(level) + "|"
-                    + mode;
+                    + mode + "|" + topic;
         }
     }
 
@@ -43,19 +44,21 @@ class Balances {
         Map<String, Delta> sums = new TreeMap<>();
         for (Delta d : deltas) {
             sums.merge(d.key(), d, (a, b) -> new Delta(a.teacherId(), a.year(), a.category(), a.level(), a.mode(),
-                    a.hours().add(b.hours())));
+                    a.topic(), a.hours().add(b.hours())));
         }
         List<Delta> rows = List.copyOf(sums.values());
         jdbc.sql("""
-                        INSERT INTO credit_balance (teacher_id, year, category, level, mode, hours)
-                        SELECT * FROM unnest(?::bigint[], ?::int[], ?::text[], ?::text[], ?::text[], ?::numeric[])
-                        ON CONFLICT (teacher_id, year, category, level, mode)
+                        INSERT INTO credit_balance (teacher_id, year, category, level, mode, topic, hours)
+                        SELECT * FROM unnest(?::bigint[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[],
+                          ?::numeric[])
+                        ON CONFLICT (teacher_id, year, category, level, mode, topic)
                         DO UPDATE SET hours = credit_balance.hours + excluded.hours""")
                 .params(rows.stream().map(Delta::teacherId).toArray(Long[]::new),
                         rows.stream().map(Delta::year).toArray(Integer[]::new),
                         rows.stream().map(d -> d.category() == null ? "" : d.category().name()).toArray(String[]::new),
                         rows.stream().map(d -> d.level() == null ? "" : d.level().name()).toArray(String[]::new),
                         rows.stream().map(d -> d.mode().name()).toArray(String[]::new),
+                        rows.stream().map(d -> d.topic() == null ? "" : d.topic()).toArray(String[]::new),
                         rows.stream().map(d -> d.hours().toPlainString()).toArray(String[]::new))
                 .update();
     }
@@ -69,10 +72,10 @@ class Balances {
         jdbc.sql("TRUNCATE credit_balance").update(); // postings wait for the rebuild, none is lost
 
         int n = jdbc.sql("""
-                INSERT INTO credit_balance (teacher_id, year, category, level, mode, hours)
+                INSERT INTO credit_balance (teacher_id, year, category, level, mode, topic, hours)
                 SELECT teacher_id, extract(year FROM occurred)::int, coalesce(category, ''), coalesce(level, ''), mode,
-                  sum(hours)
-                FROM credit_entry GROUP BY 1, 2, 3, 4, 5""").update();
+                  coalesce(topic, ''), sum(hours)
+                FROM credit_entry GROUP BY 1, 2, 3, 4, 5, 6""").update();
         jdbc.sql("ANALYZE credit_balance").update();
         return n;
     }
@@ -99,12 +102,12 @@ class Balances {
                 out.computeIfAbsent(teacher, k -> new ArrayList<>()).add(new Standing.Balance(rs.getInt(2),
                         CreditLedger.enumOf(Category.class, rs.getString(3)),
                         CreditLedger.enumOf(Level.class, rs.getString(4)), Mode.valueOf(rs.getString(5)),
-                        rs.getBigDecimal(6)));
+                        rs.getString(6).isEmpty() ? null : rs.getString(6), rs.getBigDecimal(7)));
             }
         });
         return out;
     }
 
-    private static final String SELECT = "SELECT teacher_id, year, category, level, mode, hours FROM credit_balance "
-            + "WHERE ";
+    private static final String SELECT = "SELECT teacher_id, year, category, level, mode, topic, hours "
+            + "FROM credit_balance WHERE ";
 }

@@ -192,11 +192,20 @@ public class Compliance {
         return n;
     }
 
-    /** Recomputes the rows of the active teachers under a unit (e.g. after a rule set there was published). */
+    /** Recomputes the rows of the active teachers under a unit. */
     public long recompute(String unitPath) {
+        return recompute(unitPath, done -> { });
+    }
+
+    /** The same, telling {@code progress} how many teachers are judged so far after each chunk. */
+    private long recompute(String unitPath, java.util.function.LongConsumer progress) {
         long started = System.nanoTime();
         OffsetDateTime since = jdbc.sql("SELECT now()").query(OffsetDateTime.class).single();
-        long n = eachChunk(unitPath, paths -> tx.executeWithoutResult(s -> update(paths.keySet(), paths)));
+        long[] done = {0};
+        long n = eachChunk(unitPath, paths -> {
+            tx.executeWithoutResult(s -> update(paths.keySet(), paths));
+            progress.accept(done[0] += paths.size());
+        });
         tx.executeWithoutResult(s -> counts.move(jdbc.sql("DELETE FROM credit_compliance WHERE updated_at < ? "
                         + "AND unit_path LIKE ? RETURNING unit_path, status").params(since, Scope.escapeLike(unitPath)
                         + "%").query(ComplianceCounts.Place.class).list(), List.of()));
@@ -215,6 +224,61 @@ public class Compliance {
             after = paths.keySet().stream().reduce((a, b) -> b).orElseThrow();
         }
         return n;
+    }
+
+    /** A published rule set's recomputation: running, done or failed, and how far it got. */
+    public record RecomputeState(OffsetDateTime startedAt, long expected, long done, OffsetDateTime finishedAt,
+                                 boolean failed) {
+        public boolean running() {
+            return finishedAt == null;
+        }
+
+        /** Percent done, at most 99 until finished (the teachers may have grown since it started). */
+        public int percent() {
+            return finishedAt != null ? 100 : expected == 0 ? 0 : (int) Math.min(99, done * 100 / expected);
+        }
+
+        public long seconds() {
+            return java.time.Duration.between(startedAt, finishedAt == null ? OffsetDateTime.now() : finishedAt)
+                    .toSeconds();
+        }
+    }
+
+    /**
+     * Recomputes in the background every teacher under a just-published rule set's unit, keeping its progress where
+     * {@link #recomputeOf} reads it.
+     */
+    public void startRecompute(RuleSet published) {
+        String path = published.unitPath();
+        long expected = jdbc.sql("SELECT coalesce(sum(n) FILTER (WHERE unit_path = ?), sum(n) FILTER (WHERE parent_path "
+                + "= ?), 0) FROM credit_compliance_count WHERE unit_path = ? OR parent_path = ?")
+                .params(path, path, path, path).query(Long.class).single();
+        OffsetDateTime started = jdbc.sql("""
+                        INSERT INTO credit_recompute (rule_set_id, unit_path, started_at, expected)
+                        VALUES (?, ?, clock_timestamp(), ?) ON CONFLICT (rule_set_id) DO UPDATE SET
+                          started_at = excluded.started_at, expected = excluded.expected, done = 0, finished_at = NULL,
+                          failure = NULL RETURNING started_at""")
+                .params(published.id(), path, expected).query(OffsetDateTime.class).single();
+        executor.execute(() -> {
+            String sql = "UPDATE credit_recompute SET done = ? WHERE rule_set_id = ? AND started_at = ?";
+            try {
+                long n = recompute(path, done -> jdbc.sql(sql).params(done, published.id(), started).update());
+                jdbc.sql("UPDATE credit_recompute SET done = ?, finished_at = now() WHERE rule_set_id = ? "
+                        + "AND started_at = ?").params(n, published.id(), started).update();
+            } catch (RuntimeException e) {
+                log.warn("Recomputation after publishing rule set {} failed", published.id(), e);
+                jdbc.sql("UPDATE credit_recompute SET finished_at = now(), failure = ? WHERE rule_set_id = ? "
+                        + "AND started_at = ?").params(e.getClass().getSimpleName(), published.id(), started).update();
+            }
+        });
+    }
+
+    /** The recomputation a published rule set started, if any. */
+    public java.util.Optional<RecomputeState> recomputeOf(long ruleSetId) {
+        return jdbc.sql("SELECT started_at, expected, done, finished_at, failure IS NOT NULL FROM credit_recompute "
+                + "WHERE rule_set_id = ?").param(ruleSetId).query((rs, n) -> new RecomputeState(
+                rs.getObject(1, OffsetDateTime.class), rs.getLong(2), rs.getLong(3),
+                rs.getObject(4, OffsetDateTime.class), rs.getBoolean(5))).optional();
     }
 
     /** What publishing a draft would do: how many teachers it would judge, and how their status would change. */

@@ -5,6 +5,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.EnumSet;
+import java.util.List;
 
 import jakarta.servlet.http.HttpServletResponse;
 import org.peiyu.credit.CreditApplications.Claim;
@@ -34,9 +35,13 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 class CreditApplicationWeb {
 
     private final CreditApplications applications;
+    private final RuleSets ruleSets;
+    private final org.peiyu.directory.Teachers teachers;
 
-    CreditApplicationWeb(CreditApplications applications) {
+    CreditApplicationWeb(CreditApplications applications, RuleSets ruleSets, org.peiyu.directory.Teachers teachers) {
         this.applications = applications;
+        this.ruleSets = ruleSets;
+        this.teachers = teachers;
     }
 
     @GetMapping("/my/credits/applications")
@@ -45,6 +50,9 @@ class CreditApplicationWeb {
         model.addAttribute("categories", Category.values());
         model.addAttribute("levels", Level.values());
         model.addAttribute("modes", Mode.values());
+        long me = CurrentUser.teacherId();
+        model.addAttribute("topics", ruleSets.applicable(teachers.paths(List.of(me)).get(me), LocalDate.now(
+                CreditLedger.ZONE)).rules().topics());
         model.addAttribute("today", LocalDate.now(CreditLedger.ZONE));
         return "credit/my-applications";
     }
@@ -54,11 +62,11 @@ class CreditApplicationWeb {
                   @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate occurred,
                   @RequestParam(required = false) BigDecimal hours, @RequestParam(required = false) Category category,
                   @RequestParam(required = false) Level level, @RequestParam(required = false) Mode mode,
-                  @RequestParam(required = false) MultipartFile proof, Model model, RedirectAttributes redirect)
+                  @RequestParam(required = false) String topic, @RequestParam(required = false) MultipartFile proof, Model model, RedirectAttributes redirect)
             throws IOException {
         try {
             applications.submit(CurrentUser.teacherId(), new Claim(title, organiser, occurred, hours, category, level,
-                    mode == null ? Mode.THEORY : mode), proof == null ? null : proof.getOriginalFilename(),
+                    mode == null ? Mode.THEORY : mode, topic), proof == null ? null : proof.getOriginalFilename(),
                     proof == null ? null : proof.getBytes());
         } catch (BadInputException e) {
             model.addAttribute("problems", e.problems());
@@ -74,6 +82,8 @@ class CreditApplicationWeb {
         model.addAttribute("applications", all ? applications.all(CurrentUser.adminScope())
                 : applications.pending(admin, CurrentUser.adminScope()));
         model.addAttribute("all", all);
+        model.addAttribute("ruleSets", ruleSets); // the topics' labels, by the rule set of each teacher
+        model.addAttribute("today", LocalDate.now(CreditLedger.ZONE));
         return "credit/applications";
     }
 

@@ -37,12 +37,12 @@ public class CreditApplications {
 
     /** What the teacher claims. */
     public record Claim(String title, String organiser, LocalDate occurred, BigDecimal hours, Category category,
-                        Level level, Mode mode) {
+                        Level level, Mode mode, String topic) {
     }
 
     public record Application(long id, long teacherId, String teacherName, String unitPath, String title,
                               String organiser, LocalDate occurred, BigDecimal hours, Category category, Level level,
-                              Mode mode, Status status, String schoolReviewer, String districtReviewer,
+                              Mode mode, String topic, Status status, String schoolReviewer, String districtReviewer,
                               String rejectionReason, Long entryId, OffsetDateTime createdAt, String fileName) {
     }
 
@@ -71,6 +71,8 @@ public class CreditApplications {
             throw new NotFoundException();
         }
         BadInputException.Collector errors = new BadInputException.Collector();
+        String topic = ruleSets.topicKey(path, c.topic(), "topic", errors);
+        c = new Claim(c.title(), c.organiser(), c.occurred(), c.hours(), c.category(), c.level(), c.mode(), topic);
         CreditLedger.check(posting(teacherId, c, 0), "", true, errors);
         LocalDate today = LocalDate.now(CreditLedger.ZONE);
         LocalDate[] cycle = ruleSets.applicable(path, today).cycle(today);
@@ -92,10 +94,10 @@ public class CreditApplications {
         errors.throwIfAny();
         long id = jdbc.sql("""
                         INSERT INTO credit_application (teacher_id, unit_path, title, organiser, occurred, hours, category,
-                          level, mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")
+                          level, mode, topic) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")
                 .params(teacherId, path, c.title().strip(), c.organiser() == null || c.organiser().isBlank() ? null
                                 : c.organiser().strip(), c.occurred(), c.hours(), CreditLedger.name(c.category()),
-                        CreditLedger.name(c.level()), c.mode().name())
+                        CreditLedger.name(c.level()), c.mode().name(), topic)
                 .query(Long.class).single();
         String name = fileName == null || fileName.isBlank() ? "proof"
                 : java.nio.file.Path.of(fileName).getFileName().toString();
@@ -108,14 +110,14 @@ public class CreditApplications {
 
     private static Posting posting(long teacherId, Claim c, long id) {
         return new Posting(teacherId, c.occurred(), c.hours(), c.category(), c.level(),
-                c.mode() == null ? Mode.THEORY : c.mode(), Source.APPLICATION, String.valueOf(id), c.title(), null,
+                c.mode() == null ? Mode.THEORY : c.mode(), c.topic(), Source.APPLICATION, String.valueOf(id), c.title(), null,
                 List.of("training:" + (c.title() == null ? "" : c.title().strip()) + "@" + c.occurred()));
     }
 
     private static final String SELECT = """
             SELECT a.id, a.teacher_id, NULL, a.unit_path, a.title, a.organiser, a.occurred, a.hours, a.category,
               a.level, a.mode, a.status, a.school_reviewer, a.district_reviewer, a.rejection_reason, a.entry_id,
-              a.created_at, f.file_name
+              a.created_at, f.file_name, a.topic
             FROM credit_application a LEFT JOIN credit_application_file f ON f.application_id = a.id""";
 
     /** A teacher's own applications, newest first. */
@@ -147,7 +149,7 @@ public class CreditApplications {
         var names = teachers.names(rows.stream().map(Application::teacherId).toList()); // the directory's, by id
         for (Application a : rows) {
             out.add(new Application(a.id(), a.teacherId(), names.get(a.teacherId()), a.unitPath(), a.title(),
-                    a.organiser(), a.occurred(), a.hours(), a.category(), a.level(), a.mode(), a.status(),
+                    a.organiser(), a.occurred(), a.hours(), a.category(), a.level(), a.mode(), a.topic(), a.status(),
                     a.schoolReviewer(), a.districtReviewer(), a.rejectionReason(), a.entryId(), a.createdAt(),
                     a.fileName()));
         }
@@ -158,7 +160,7 @@ public class CreditApplications {
         return new Application(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), rs.getObject(7, LocalDate.class), rs.getBigDecimal(8),
                 CreditLedger.enumOf(Category.class, rs.getString(9)), CreditLedger.enumOf(Level.class, rs.getString(10)),
-                Mode.valueOf(rs.getString(11)), Status.valueOf(rs.getString(12)), rs.getString(13), rs.getString(14),
+                Mode.valueOf(rs.getString(11)), rs.getString(19), Status.valueOf(rs.getString(12)), rs.getString(13), rs.getString(14),
                 rs.getString(15), (Long) rs.getObject(16), rs.getObject(17, OffsetDateTime.class), rs.getString(18));
     }
 
@@ -199,7 +201,7 @@ public class CreditApplications {
             return Status.SCHOOL_APPROVED;
         }
         Long entry = ledger.post(List.of(posting(a.teacherId(), new Claim(a.title(), a.organiser(), a.occurred(),
-                a.hours(), a.category(), a.level(), a.mode()), id)), who).get(0);
+                a.hours(), a.category(), a.level(), a.mode(), a.topic()), id)), who).get(0);
         if (entry == null) {
             throw new BadInputException("status", "credit.application.error.duplicate");
         }

@@ -46,7 +46,7 @@ public class CreditImports {
 
     /** The columns, by field code; headers are matched by their Chinese or English label, or the code itself. */
     public static final List<String> COLUMNS = List.of("idCard", "staffNo", "schoolCode", "training", "occurred",
-            "hours", "category", "level", "mode", "externalId", "courseCode");
+            "hours", "category", "level", "mode", "topic", "externalId", "courseCode");
     private static final int MAX_ROWS = 200_000;
     private static final int BATCH = 5_000;
 
@@ -70,10 +70,12 @@ public class CreditImports {
     private final Teachers teachers;
     private final DirectoryTree tree;
     private final MessageSource messages;
+    private final RuleSets ruleSets;
     private final AuditLog audit;
 
     CreditImports(JdbcClient jdbc, CreditLedger ledger, Teachers teachers, DirectoryTree tree, MessageSource messages,
-                  AuditLog audit) {
+                  RuleSets ruleSets, AuditLog audit) {
+        this.ruleSets = ruleSets;
         this.jdbc = jdbc;
         this.ledger = ledger;
         this.teachers = teachers;
@@ -118,6 +120,7 @@ public class CreditImports {
         final Set<String> seen = new HashSet<>(); // teacher and key of every valid row so far: repeats in the file
         final List<Object[]> batch = new ArrayList<>();
         Map<String, Integer> header;
+        String teacherPath; // of the row's teacher, once found
         int rows;
         int errors;
         int duplicates;
@@ -141,6 +144,7 @@ public class CreditImports {
             Category category = choice(Category.class, "lrs.category.", v.get("category"), "category", problems);
             Level level = choice(Level.class, "lrs.level.", v.get("level"), "level", problems);
             Mode mode = choice(Mode.class, "credit.mode.", v.get("mode"), "mode", problems);
+            String topic = teacher == null ? null : ruleSets.topicKey(teacherPath, v.get("topic"), "topic", problems);
             String title = v.get("training");
             List<String> keys = new ArrayList<>();
             if (v.get("externalId") != null && match.contains(Match.EXTERNAL_ID)) {
@@ -153,7 +157,7 @@ public class CreditImports {
                 keys.add("training:" + title + "@" + day);
             }
             Posting p = new Posting(teacher == null ? 0 : teacher, day, hours, category, level,
-                    mode == null ? Mode.THEORY : mode, Source.IMPORT, importId + "-" + rowNo, title, null, keys);
+                    mode == null ? Mode.THEORY : mode, topic, Source.IMPORT, importId + "-" + rowNo, title, null, keys);
             CreditLedger.check(p, "", true, problems);
             boolean duplicate = false;
             if (problems.isEmpty()) {
@@ -165,7 +169,7 @@ public class CreditImports {
                 errors++;
             }
             batch.add(new Object[] {importId, rowNo, teacher, day, hours, CreditLedger.name(category),
-                    CreditLedger.name(level), p.mode().name(), title, keys.toArray(String[]::new),
+                    CreditLedger.name(level), p.mode().name(), title, keys.toArray(String[]::new), topic,
                     problems.isEmpty() ? null : RuleSets.JSON.writeValueAsString(problems.problems().stream()
                             .map(x -> Map.of("field", x.field(), "key", x.messageKey(), "args",
                                     Arrays.stream(x.args()).map(String::valueOf).toList())).toList()), duplicate});
@@ -195,6 +199,7 @@ public class CreditImports {
                 problems.add(field, "credit.import.error.teacher");
                 return null;
             }
+            teacherPath = paths.get(found.get(0));
             return found.get(0);
         }
 
@@ -204,14 +209,16 @@ public class CreditImports {
             }
             jdbc.sql("""
                             INSERT INTO credit_import_row (import_id, row_no, teacher_id, occurred, hours, category, level,
-                              mode, title, match_keys, problems, duplicate)
-                            SELECT ?, n, t, d::date, h::numeric, c, l, m, ti, string_to_array(k, E'\\x1f'), p::jsonb, u
+                              mode, title, match_keys, topic, problems, duplicate)
+                            SELECT ?, n, t, d::date, h::numeric, c, l, m, ti, string_to_array(k, E'\\x1f'), o, p::jsonb,
+                              u
                             FROM unnest(?::int[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                              ?::text[], ?::text[], ?::text[], ?::boolean[]) AS x(n, t, d, h, c, l, m, ti, k, p, u)""")
+                              ?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[])
+                              AS x(n, t, d, h, c, l, m, ti, k, o, p, u)""")
                     .params(importId, column(1), column(2), column(3), column(4), column(5), column(6), column(7),
                             column(8), batch.stream().map(r -> String.join("\u001f", (String[]) r[9]))
-                                    .toArray(String[]::new), column(10), batch.stream().map(r -> (Boolean) r[11])
-                                    .toArray(Boolean[]::new))
+                                    .toArray(String[]::new), column(10), column(11), batch.stream()
+                                    .map(r -> (Boolean) r[12]).toArray(Boolean[]::new))
                     .update();
             batch.clear();
         }
@@ -361,14 +368,14 @@ public class CreditImports {
         int lastRow = 0;
         while (true) {
             List<Posting> postings = jdbc.sql("""
-                            SELECT row_no, teacher_id, occurred, hours, category, level, mode, title, match_keys
-                            FROM credit_import_row WHERE import_id = ? AND problems IS NULL AND NOT duplicate
+                            SELECT row_no, teacher_id, occurred, hours, category, level, mode, title, match_keys,
+                              topic FROM credit_import_row WHERE import_id = ? AND problems IS NULL AND NOT duplicate
                               AND row_no > ? ORDER BY row_no LIMIT ?""")
                     .params(id, lastRow, BATCH)
                     .query((rs, n) -> new Posting(rs.getLong(2), rs.getObject(3, LocalDate.class),
                             rs.getBigDecimal(4), CreditLedger.enumOf(Category.class, rs.getString(5)),
                             CreditLedger.enumOf(Level.class, rs.getString(6)), Mode.valueOf(rs.getString(7)),
-                            Source.IMPORT, id + "-" + rs.getInt(1), rs.getString(8), null,
+                            rs.getString(10), Source.IMPORT, id + "-" + rs.getInt(1), rs.getString(8), null,
                             List.of((String[]) rs.getArray(9).getArray()))).list();
             if (postings.isEmpty()) {
                 break;

@@ -43,10 +43,11 @@ public class CreditLedger {
 
     /**
      * Hours to post. {@code matchKeys} identify the activity (e.g. "activity:IRI@2026-03-01", "course:C01@…"); the
-     * source reference is always one of them. A reason is required of manual adjustments.
+     * source reference is always one of them. A reason is required of manual adjustments. The topic is a rule
+     * set's topic key, or null.
      */
     public record Posting(long teacherId, LocalDate occurred, BigDecimal hours, Category category, Level level,
-                          Mode mode, Source source, String sourceRef, String title, String reason,
+                          Mode mode, String topic, Source source, String sourceRef, String title, String reason,
                           List<String> matchKeys) {
         Set<String> keys() {
             Set<String> keys = new LinkedHashSet<>();
@@ -58,7 +59,7 @@ public class CreditLedger {
 
     /** An entry as the archive shows it; {@code reversedBy} is the entry that reversed it, if any. */
     public record Entry(long id, long teacherId, LocalDate occurred, BigDecimal hours, Category category,
-                        Level level, Mode mode, Source source, String sourceRef, String title, Long reverses,
+                        Level level, Mode mode, String topic, Source source, String sourceRef, String title, Long reverses,
                         String reason, String postedBy, Instant postedAt, Long reversedBy) {
     }
 
@@ -66,9 +67,12 @@ public class CreditLedger {
     private final Teachers teachers;
     private final Balances balances;
     private final Compliance compliance;
+    private final RuleSets ruleSets;
     private final AuditLog audit;
 
-    CreditLedger(JdbcClient jdbc, Teachers teachers, Balances balances, Compliance compliance, AuditLog audit) {
+    CreditLedger(JdbcClient jdbc, Teachers teachers, Balances balances, Compliance compliance, RuleSets ruleSets,
+                 AuditLog audit) {
+        this.ruleSets = ruleSets;
         this.jdbc = jdbc;
         this.teachers = teachers;
         this.balances = balances;
@@ -133,12 +137,12 @@ public class CreditLedger {
         }
         List<Long> acceptedIds = posted.stream().filter(java.util.Objects::nonNull).toList();
         jdbc.sql("""
-                        INSERT INTO credit_entry (id, teacher_id, tenant, occurred, hours, category, level, mode, source,
-                          source_ref, title, reason, posted_by)
-                        SELECT i, t, p, d, h, c, l, m, s, r, n, w, ?
+                        INSERT INTO credit_entry (id, teacher_id, tenant, occurred, hours, category, level, mode, topic,
+                          source, source_ref, title, reason, posted_by)
+                        SELECT i, t, p, d, h, c, l, m, o, s, r, n, w, ?
                         FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::date[], ?::numeric[], ?::text[],
-                          ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                          AS x(i, t, p, d, h, c, l, m, s, r, n, w)""")
+                          ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                          AS x(i, t, p, d, h, c, l, m, o, s, r, n, w)""")
                 .params(postedBy, acceptedIds.toArray(Long[]::new),
                         accepted.stream().map(Posting::teacherId).toArray(Long[]::new),
                         accepted.stream().map(p -> paths.get(p.teacherId())).toArray(String[]::new),
@@ -147,6 +151,7 @@ public class CreditLedger {
                         accepted.stream().map(p -> name(p.category())).toArray(String[]::new),
                         accepted.stream().map(p -> name(p.level())).toArray(String[]::new),
                         accepted.stream().map(p -> p.mode().name()).toArray(String[]::new),
+                        accepted.stream().map(Posting::topic).toArray(String[]::new),
                         accepted.stream().map(p -> p.source().name()).toArray(String[]::new),
                         accepted.stream().map(Posting::sourceRef).toArray(String[]::new),
                         accepted.stream().map(p -> p.title().strip()).toArray(String[]::new),
@@ -154,7 +159,7 @@ public class CreditLedger {
                                 .toArray(String[]::new))
                 .update();
         balances.add(accepted.stream().map(p -> new Balances.Delta(p.teacherId(), p.occurred().getYear(), p.category(),
-                p.level(), p.mode(), p.hours())).toList());
+                p.level(), p.mode(), p.topic(), p.hours())).toList());
         compliance.update(accepted.stream().map(Posting::teacherId).distinct().toList(), paths);
         return posted;
     }
@@ -166,6 +171,12 @@ public class CreditLedger {
         if (posting.source() != Source.ADJUSTMENT || !scope.covers(path)) {
             throw new NotFoundException();
         }
+        BadInputException.Collector errors = new BadInputException.Collector();
+        Posting p = posting;
+        String topic = ruleSets.topicKey(path, p.topic(), "topic", errors);
+        errors.throwIfAny();
+        posting = new Posting(p.teacherId(), p.occurred(), p.hours(), p.category(), p.level(), p.mode(), topic,
+                p.source(), p.sourceRef(), p.title(), p.reason(), p.matchKeys());
         Long id = post(List.of(posting), by).get(0);
         if (id == null) {
             throw new BadInputException("sourceRef", "credit.error.duplicate");
@@ -215,15 +226,15 @@ public class CreditLedger {
             throw new BadInputException("entry", "credit.error.reversed");
         }
         long id = jdbc.sql("""
-                        INSERT INTO credit_entry (teacher_id, tenant, occurred, hours, category, level, mode, source,
-                          source_ref, title, reverses, reason, posted_by)
-                        SELECT teacher_id, tenant, occurred, -hours, category, level, mode, source, source_ref, title,
-                          id, ?, ?
+                        INSERT INTO credit_entry (teacher_id, tenant, occurred, hours, category, level, mode, topic,
+                          source, source_ref, title, reverses, reason, posted_by)
+                        SELECT teacher_id, tenant, occurred, -hours, category, level, mode, topic, source, source_ref,
+                          title, id, ?, ?
                         FROM credit_entry WHERE id = ? AND occurred = ? RETURNING id""")
                 .params(reason, by, e.id(), e.occurred()).query(Long.class).single();
         jdbc.sql("DELETE FROM credit_entry_key WHERE entry_id = ?").param(e.id()).update();
         balances.add(List.of(new Balances.Delta(e.teacherId(), e.occurred().getYear(), e.category(), e.level(), e.mode(),
-                e.hours().negate())));
+                e.topic(), e.hours().negate())));
         compliance.update(List.of(e.teacherId()), teachers.paths(List.of(e.teacherId())));
         return id;
     }
@@ -232,7 +243,7 @@ public class CreditLedger {
 
     private static final String ENTRY = """
             SELECT e.id, e.teacher_id, e.occurred, e.hours, e.category, e.level, e.mode, e.source, e.source_ref,
-              e.title, e.reverses, e.reason, e.posted_by, e.posted_at, r.id AS reversed_by
+              e.title, e.reverses, e.reason, e.posted_by, e.posted_at, r.id AS reversed_by, e.topic
             FROM credit_entry e LEFT JOIN credit_entry r ON r.reverses = e.id AND r.occurred = e.occurred""";
 
     /** An entry by id alone: one index probe per yearly partition. */
@@ -255,7 +266,7 @@ public class CreditLedger {
     private static Entry entry(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
         return new Entry(rs.getLong(1), rs.getLong(2), rs.getObject(3, LocalDate.class), rs.getBigDecimal(4),
                 enumOf(Category.class, rs.getString(5)), enumOf(Level.class, rs.getString(6)),
-                Mode.valueOf(rs.getString(7)), Source.valueOf(rs.getString(8)), rs.getString(9), rs.getString(10),
+                Mode.valueOf(rs.getString(7)), rs.getString(16), Source.valueOf(rs.getString(8)), rs.getString(9), rs.getString(10),
                 (Long) rs.getObject(11), rs.getString(12), rs.getString(13),
                 rs.getObject(14, java.time.OffsetDateTime.class).toInstant(), (Long) rs.getObject(15));
     }
@@ -290,6 +301,9 @@ public class CreditLedger {
         if (p.source() == Source.ADJUSTMENT && (p.reason() == null || p.reason().isBlank()
                 || p.reason().strip().length() > 500)) {
             errors.add(at + "reason", "credit.error.reason");
+        }
+        if (p.topic() != null && !p.topic().matches(RuleSets.TOPIC)) {
+            errors.add(at + "topic", "credit.error.topic", p.topic());
         }
         if (p.mode() == null || p.sourceRef() == null || p.sourceRef().isBlank()
                 || p.keys().stream().anyMatch(k -> k.length() > 500)) {

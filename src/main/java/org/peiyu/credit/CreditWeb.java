@@ -79,14 +79,15 @@ class CreditWeb {
                           iso = DateTimeFormat.ISO.DATE) LocalDate occurred,
                   @RequestParam(required = false) BigDecimal hours,
                   @RequestParam(required = false) Category category, @RequestParam(required = false) Level level,
-                  @RequestParam(required = false) Mode mode, @RequestParam(required = false) String title,
-                  @RequestParam(required = false) String reason, @RequestParam(required = false) String ref,
+                  @RequestParam(required = false) Mode mode, @RequestParam(required = false) String topic,
+                  @RequestParam(required = false) String title, @RequestParam(required = false) String reason,
+                  @RequestParam(required = false) String ref,
                   Model model, RedirectAttributes redirect) {
         Scope scope = CurrentUser.adminScope();
         String by = CurrentUser.get().getUsername();
         try {
             ledger.adjust(new Posting(id, occurred, hours, category, level, mode == null ? Mode.THEORY : mode,
-                    Source.ADJUSTMENT, ref, title, reason, List.of()), scope, by);
+                    topic, Source.ADJUSTMENT, ref, title, reason, List.of()), scope, by);
         } catch (BadInputException e) {
             model.addAttribute("problems", e.problems());
             return archive(id, scope, null, true, model);
@@ -140,6 +141,7 @@ class CreditWeb {
         model.addAttribute("categories", Category.values());
         model.addAttribute("levels", Level.values());
         model.addAttribute("modes", Mode.values());
+        model.addAttribute("topics", judged.ruleSet().rules().topics());
         model.addAttribute("today", LocalDate.now(CreditLedger.ZONE));
         model.addAttribute("ref", java.util.UUID.randomUUID()); // a form posted twice counts once
         return "credit/archive";

@@ -55,7 +55,7 @@ class LearningFactPostings {
             String title = f.activity().length() > 200 ? f.activity().substring(0, 200) : f.activity();
             postings.add(new Posting(f.teacherId(), day, hours,
                     f.category(), f.level(), f.category() == LearningFact.Category.PRACTICE ? Mode.PRACTICE
-                    : Mode.ONLINE, Source.XAPI, String.valueOf(f.id()), title, null,
+                    : Mode.ONLINE, null, Source.XAPI, String.valueOf(f.id()), title, null,
                     List.of(activityKey(f.activity(), day))));
         }
         ledger.post(postings, BY);

@@ -27,24 +27,43 @@ public record RuleSet(long id, String unitPath, int version, String name, LocalD
      * The rules. The cycle starts on 1 January of {@code cycleStartYear} and repeats every {@code cycleYears}; the
      * total is in the rule set's measure; hours convert to credits by the first matching conversion, else by
      * {@code hoursPerCredit}; caps limit what some hours count for; each requirement is a further minimum; credit
-     * applications are approved by the school, or by the school and then the district.
+     * applications are approved by the school, or by the school and then the district. Topics (专题) are the
+     * themes inside categories some rules set minimums for (e.g. 生涯指导与心理辅导); hours name one by its key.
      */
     public record Rules(int cycleYears, int cycleStartYear, Measure measure, BigDecimal total,
                         BigDecimal hoursPerCredit, List<Conversion> conversions, List<Requirement> requirements,
-                        List<Cap> caps, Approval applicationApproval) {
+                        List<Cap> caps, Approval applicationApproval, List<Topic> topics) {
+
+        /** The topic with this key or label (as an import's cell may give either), if the rule set defines it. */
+        public java.util.Optional<Topic> topic(String keyOrLabel) {
+            String v = keyOrLabel == null ? "" : keyOrLabel.strip();
+            return topics.stream().filter(t -> t.key().equals(v) || t.label().equals(v) || t.labelEn().equals(v))
+                    .findFirst();
+        }
+    }
+
+    /** A topic (专题) within the categories, e.g. {@code career}: 生涯指导与心理辅导. */
+    public record Topic(String key, String label, String labelEn) {
+        public String label(boolean english) {
+            return english ? labelEn : label;
+        }
     }
 
     /** Who approves a teacher's credit application: the school alone, or the school and then the district. */
     public enum Approval { SCHOOL, DISTRICT }
 
-    /** Which hours: those of any of the listed categories, levels and modes (an empty list: any, even unsaid). */
-    public record Selector(Set<Category> categories, Set<Level> levels, Set<Mode> modes) {
-        public static final Selector ANY = new Selector(Set.of(), Set.of(), Set.of());
+    /**
+     * Which hours: those of any of the listed categories, levels, modes and topics (an empty list: any, even
+     * unsaid).
+     */
+    public record Selector(Set<Category> categories, Set<Level> levels, Set<Mode> modes, Set<String> topics) {
+        public static final Selector ANY = new Selector(Set.of(), Set.of(), Set.of(), Set.of());
 
-        public boolean matches(Category category, Level level, Mode mode) {
-            return (categories.isEmpty() || category != null && categories.contains(category))
-                    && (levels.isEmpty() || level != null && levels.contains(level))
-                    && (modes.isEmpty() || modes.contains(mode));
+        public boolean matches(Standing.Balance b) {
+            return (categories.isEmpty() || b.category() != null && categories.contains(b.category()))
+                    && (levels.isEmpty() || b.level() != null && levels.contains(b.level()))
+                    && (modes.isEmpty() || modes.contains(b.mode()))
+                    && (topics.isEmpty() || b.topic() != null && topics.contains(b.topic()));
         }
     }
 

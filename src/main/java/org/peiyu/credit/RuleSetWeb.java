@@ -5,7 +5,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executor;
 
 import org.peiyu.credit.RuleSet.Measure;
 import org.peiyu.credit.RuleSet.Mode;
@@ -18,7 +17,6 @@ import org.peiyu.platform.security.Scope;
 import org.peiyu.platform.web.BadInputException;
 import org.peiyu.platform.web.NavigationEntry;
 import org.peiyu.platform.web.NotFoundException;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.stereotype.Controller;
@@ -42,23 +40,20 @@ class RuleSetWeb {
 
     private static final int BLANK_ROWS = 3;
 
-    /** One row of the form's lists (a requirement, a conversion or a cap): the fields each kind uses. */
+    /** One row of the form's lists (a topic, a requirement, a conversion or a cap): the fields each kind uses. */
     record Row(String key, String label, String labelEn, String measure, List<String> categories, List<String> levels,
-               List<String> modes, String amount, boolean perYear) {
-        static final Row BLANK = new Row("", "", "", "", List.of(), List.of(), List.of(), "", false);
+               List<String> modes, List<String> topics, String amount, boolean perYear) {
+        static final Row BLANK = new Row("", "", "", "", List.of(), List.of(), List.of(), List.of(), "", false);
     }
 
     private final RuleSets ruleSets;
     private final Compliance compliance;
     private final DirectoryTree tree;
-    private final Executor executor;
 
-    RuleSetWeb(RuleSets ruleSets, Compliance compliance, DirectoryTree tree,
-               @Qualifier("applicationTaskExecutor") Executor executor) {
+    RuleSetWeb(RuleSets ruleSets, Compliance compliance, DirectoryTree tree) {
         this.ruleSets = ruleSets;
         this.compliance = compliance;
         this.tree = tree;
-        this.executor = executor;
     }
 
     @GetMapping("/credit/rule-sets")
@@ -87,8 +82,18 @@ class RuleSetWeb {
         RuleSet r = ruleSets.visible(scope).stream().filter(x -> x.id() == id).findFirst()
                 .orElseThrow(NotFoundException::new);
         boolean editable = r.status() == RuleSet.Status.DRAFT && scope.covers(r.unitPath());
+        model.addAttribute("recompute", compliance.recomputeOf(id).orElse(null));
         return form(r, code(r.unitPath()), r.name(), r.effectiveFrom(), RuleSets.JSON.valueToTree(r.rules()), editable,
                 editable ? preview(r) : null, model);
+    }
+
+    /** The recomputation card alone, which the page polls while it runs. */
+    @GetMapping("/credit/rule-sets/{id}/recompute")
+    String recomputeCard(@PathVariable long id, Model model) {
+        RuleSet r = ruleSets.editable(id, CurrentUser.adminScope());
+        model.addAttribute("ruleSet", r);
+        model.addAttribute("recompute", compliance.recomputeOf(id).orElseThrow(NotFoundException::new));
+        return "credit/rule-set :: recompute";
     }
 
     /** The draft's preview card alone, which the page polls while the preview is computed. */
@@ -133,8 +138,7 @@ class RuleSetWeb {
 
     @PostMapping("/credit/rule-sets/{id}/publish")
     String publish(@PathVariable long id, RedirectAttributes redirect) {
-        RuleSet published = ruleSets.publish(id, CurrentUser.adminScope());
-        executor.execute(() -> compliance.recompute(published.unitPath()));
+        compliance.startRecompute(ruleSets.publish(id, CurrentUser.adminScope()));
         redirect.addFlashAttribute("notice", "credit.rules.published");
         return "redirect:/credit/rule-sets/" + id;
     }
@@ -148,6 +152,8 @@ class RuleSetWeb {
         model.addAttribute("rules", rules);
         model.addAttribute("editable", editable);
         model.addAttribute("preview", preview);
+        model.addAttribute("topics", rows(rules.path("topics"), false));
+        model.addAttribute("topicRows", rows(rules.path("topics"), editable));
         model.addAttribute("requirements", rows(rules.path("requirements"), editable));
         model.addAttribute("conversions", rows(rules.path("conversions"), editable));
         model.addAttribute("caps", rows(rules.path("caps"), editable));
@@ -168,7 +174,7 @@ class RuleSetWeb {
             rows.add(new Row(n.path("key").asString(""), n.path("label").asString(""), n.path("labelEn").asString(""),
                     n.path("measure").asString(""), strings(n.path("of").path("categories")),
                     strings(n.path("of").path("levels")), strings(n.path("of").path("modes")),
-                    amount.isNumber() ? amount.decimalValue().stripTrailingZeros().toPlainString() : amount.asString(""),
+                    strings(n.path("of").path("topics")), amount.isNumber() ? amount.decimalValue().stripTrailingZeros().toPlainString() : amount.asString(""),
                     n.path("perYear").asBoolean(false)));
         }
         for (int i = 0; withBlanks && i < BLANK_ROWS; i++) {
@@ -194,10 +200,17 @@ class RuleSetWeb {
         number(doc, "total", form.getFirst("total"));
         number(doc, "hoursPerCredit", form.getFirst("hoursPerCredit"));
         doc.put("applicationApproval", form.getFirst("applicationApproval"));
+        ArrayNode topics = doc.putArray("topics");
         ArrayNode conversions = doc.putArray("conversions");
         ArrayNode requirements = doc.putArray("requirements");
         ArrayNode caps = doc.putArray("caps");
         for (int i = 0; i < 100; i++) {
+            if (filled(form, "topic" + i, Set.of("key", "label", "labelEn"))) {
+                ObjectNode t = topics.addObject();
+                t.put("key", text(form.getFirst("topic" + i + ".key")));
+                t.put("label", text(form.getFirst("topic" + i + ".label")));
+                t.put("labelEn", text(form.getFirst("topic" + i + ".labelEn")));
+            }
             if (filled(form, "conv" + i, Set.of("hoursPerCredit"))) {
                 ObjectNode c = conversions.addObject();
                 c.set("of", selector(form, "conv" + i));
@@ -230,7 +243,7 @@ class RuleSetWeb {
 
     private static ObjectNode selector(MultiValueMap<String, String> form, String row) {
         ObjectNode of = RuleSets.JSON.createObjectNode();
-        for (String dimension : List.of("categories", "levels", "modes")) {
+        for (String dimension : List.of("categories", "levels", "modes", "topics")) {
             ArrayNode values = of.putArray(dimension);
             List<String> chosen = form.get(row + "." + dimension);
             if (chosen != null) {

@@ -47,6 +47,8 @@ public class RuleSets implements ApplicationRunner {
     static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final List<String> SHIPPED = List.of("national", "beijing", "shanghai");
     private static final BigDecimal MAX_AMOUNT = BigDecimal.valueOf(10_000);
+    /** What a topic's key looks like, in rule sets and on ledger entries. */
+    static final String TOPIC = "[a-z0-9-]{1,40}";
 
     private final JdbcClient jdbc;
     private final AuditLog audit;
@@ -64,16 +66,22 @@ public class RuleSets implements ApplicationRunner {
             try (InputStream in = RuleSets.class.getResourceAsStream("/credit/rule-sets/" + name + ".json")) {
                 JsonNode doc = JSON.readTree(in);
                 String path = doc.path("unitPath").asString();
-                if (jdbc.sql("SELECT count(*) FROM credit_rule_set WHERE unit_path = ?").param(path)
-                        .query(Long.class).single() == 0) {
-                    RuleSet.Rules rules = parse(doc.path("rules"));
+                parse(doc.path("rules"));
+                // stored on the first start; a later release's change to it becomes a new version, unless the
+                // jurisdiction's admins have versions of their own since
+                Optional<String[]> newest = jdbc.sql("SELECT rules::text, created_by FROM credit_rule_set "
+                                + "WHERE unit_path = ? ORDER BY version DESC LIMIT 1").param(path)
+                        .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2)}).optional();
+                if (newest.isEmpty() || newest.get()[1].equals("system")
+                        && !JSON.readTree(newest.get()[0]).equals(doc.path("rules"))) {
                     jdbc.sql("""
                             INSERT INTO credit_rule_set (unit_path, version, name, effective_from, status, rules,
                               provenance, created_by, published_at)
-                            VALUES (?, 1, ?, ?, 'PUBLISHED', CAST(? AS jsonb), ?, 'system', now())""")
+                            SELECT ?, coalesce(max(version), 0) + 1, ?, ?, 'PUBLISHED', CAST(? AS jsonb), ?, 'system',
+                              now() FROM credit_rule_set WHERE unit_path = ?""")
                             .params(path, doc.path("name").asString(), LocalDate.parse(doc.path("effectiveFrom")
                                     .asString()), JSON.writeValueAsString(doc.path("rules")),
-                                    doc.path("provenance").asString(null)).update();
+                                    doc.path("provenance").asString(null), path).update();
                     log.info("Shipped rule set stored and published: {} ({})", doc.path("name").asString(), path);
                 }
             }
@@ -84,6 +92,22 @@ public class RuleSets implements ApplicationRunner {
     /** The rule set a teacher at this unit path is judged by on a day. */
     public RuleSet applicable(String unitPath, LocalDate day) {
         return applicable(published(), unitPath, day);
+    }
+
+    /**
+     * The key of the topic a value names (its key or label) in the rule set that judges teachers at this unit path
+     * today: null when the value is blank; a problem with the field when that rule set has no such topic.
+     */
+    public String topicKey(String unitPath, String value, String field, BadInputException.Collector errors) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        Optional<RuleSet.Topic> topic = unitPath == null ? Optional.empty()
+                : applicable(unitPath, LocalDate.now(CreditLedger.ZONE)).rules().topic(value);
+        if (topic.isEmpty()) {
+            errors.add(field, "credit.error.topic", value.strip());
+        }
+        return topic.map(RuleSet.Topic::key).orElse(null);
     }
 
     /** The rule set that would judge a teacher if a draft were published too. */
@@ -209,9 +233,23 @@ public class RuleSets implements ApplicationRunner {
         Measure measure = one(n.path("measure"), "rules.measure", Measure::valueOf, errors);
         BigDecimal total = amount(n.path("total"), "rules.total", errors);
         BigDecimal perCredit = amount(n.path("hoursPerCredit"), "rules.hoursPerCredit", errors);
+        List<RuleSet.Topic> topics = new ArrayList<>();
+        Set<String> topicKeys = new HashSet<>();
+        each(n, "topics", (t, path) -> {
+            String key = t.path("key").asString("");
+            if (!key.matches(TOPIC) || !topicKeys.add(key)) {
+                errors.add(path + ".key", "credit.rules.error.key");
+            }
+            String label = t.path("label").asString("").strip();
+            if (label.isEmpty() || label.length() > 60) {
+                errors.add(path + ".label", "credit.rules.error.label");
+            }
+            topics.add(new RuleSet.Topic(key, label, t.path("labelEn").asString(label).strip()));
+        });
+        Selectors selectors = new Selectors(topicKeys, errors);
         List<RuleSet.Conversion> conversions = new ArrayList<>();
-        each(n, "conversions", (c, path) -> conversions.add(new RuleSet.Conversion(selector(c.path("of"),
-                path + ".of", errors), amount(c.path("hoursPerCredit"), path + ".hoursPerCredit", errors))));
+        each(n, "conversions", (c, path) -> conversions.add(new RuleSet.Conversion(selectors.of(c.path("of"),
+                path + ".of"), amount(c.path("hoursPerCredit"), path + ".hoursPerCredit", errors))));
         List<RuleSet.Requirement> requirements = new ArrayList<>();
         Set<String> keys = new HashSet<>();
         each(n, "requirements", (r, path) -> {
@@ -225,11 +263,11 @@ public class RuleSets implements ApplicationRunner {
             }
             requirements.add(new RuleSet.Requirement(key, label, r.path("labelEn").asString(label).strip(),
                     one(r.path("measure"), path + ".measure", Measure::valueOf, errors),
-                    selector(r.path("of"), path + ".of", errors), amount(r.path("atLeast"), path + ".atLeast",
+                    selectors.of(r.path("of"), path + ".of"), amount(r.path("atLeast"), path + ".atLeast",
                     errors), r.path("perYear").asBoolean(false)));
         });
         List<RuleSet.Cap> caps = new ArrayList<>();
-        each(n, "caps", (c, path) -> caps.add(new RuleSet.Cap(selector(c.path("of"), path + ".of", errors),
+        each(n, "caps", (c, path) -> caps.add(new RuleSet.Cap(selectors.of(c.path("of"), path + ".of"),
                 one(c.path("measure"), path + ".measure", Measure::valueOf, errors),
                 amount(c.path("atMost"), path + ".atMost", errors))));
         RuleSet.Approval approval = n.path("applicationApproval").isMissingNode() || n.path("applicationApproval")
@@ -237,7 +275,7 @@ public class RuleSets implements ApplicationRunner {
                 : one(n.path("applicationApproval"), "rules.applicationApproval", RuleSet.Approval::valueOf, errors);
         errors.throwIfAny();
         return new RuleSet.Rules(years, start, measure, total, perCredit, List.copyOf(conversions),
-                List.copyOf(requirements), List.copyOf(caps), approval);
+                List.copyOf(requirements), List.copyOf(caps), approval, List.copyOf(topics));
     }
 
     private interface Each {
@@ -279,10 +317,21 @@ public class RuleSets implements ApplicationRunner {
         }
     }
 
-    private static RuleSet.Selector selector(JsonNode n, String path, BadInputException.Collector errors) {
-        return new RuleSet.Selector(set(n.path("categories"), path + ".categories", Category.class, errors),
-                set(n.path("levels"), path + ".levels", Level.class, errors),
-                set(n.path("modes"), path + ".modes", Mode.class, errors));
+    /** Reads selectors, whose topics must be among the rule set's own. */
+    private record Selectors(Set<String> topics, BadInputException.Collector errors) {
+        RuleSet.Selector of(JsonNode n, String path) {
+            Set<String> chosen = new HashSet<>();
+            for (JsonNode v : n.path("topics")) {
+                if (topics.contains(v.asString(""))) {
+                    chosen.add(v.asString());
+                } else {
+                    errors.add(path + ".topics", "credit.rules.error.topic", v.asString(""));
+                }
+            }
+            return new RuleSet.Selector(set(n.path("categories"), path + ".categories", Category.class, errors),
+                    set(n.path("levels"), path + ".levels", Level.class, errors),
+                    set(n.path("modes"), path + ".modes", Mode.class, errors), Set.copyOf(chosen));
+        }
     }
 
     private static <E extends Enum<E>> Set<E> set(JsonNode list, String path, Class<E> type,

@@ -26,8 +26,8 @@ public record Standing(LocalDate cycleStart, LocalDate cycleEnd, Status status, 
     /** Ordered from best to worst. */
     public enum Status { MET, ON_TRACK, AT_RISK, BEHIND }
 
-    /** Hours of one kind earned in one year (a row of the ledger's balances). */
-    public record Balance(int year, Category category, Level level, Mode mode, BigDecimal hours) {
+    /** Hours of one kind earned in one year (a row of the ledger's balances); the topic is null where not said. */
+    public record Balance(int year, Category category, Level level, Mode mode, String topic, BigDecimal hours) {
     }
 
     /** One requirement (the first is the total): amounts in its measure. */
@@ -90,7 +90,7 @@ public record Standing(LocalDate cycleStart, LocalDate cycleEnd, Status status, 
             double sum = 0;
             for (int i = 0; i < balances.size(); i++) {
                 Balance b = balances.get(i);
-                if (cap.of().matches(b.category(), b.level(), b.mode())) {
+                if (cap.of().matches(b)) {
                     sum += amount(rules, b, counted[i], cap.measure());
                 }
             }
@@ -98,7 +98,7 @@ public record Standing(LocalDate cycleStart, LocalDate cycleEnd, Status status, 
             if (sum > limit) {
                 for (int i = 0; i < balances.size(); i++) {
                     Balance b = balances.get(i);
-                    if (cap.of().matches(b.category(), b.level(), b.mode())) {
+                    if (cap.of().matches(b)) {
                         counted[i] *= limit / sum;
                     }
                 }
@@ -113,7 +113,7 @@ public record Standing(LocalDate cycleStart, LocalDate cycleEnd, Status status, 
             return hours;
         }
         BigDecimal per = rules.conversions().stream()
-                .filter(c -> c.of().matches(b.category(), b.level(), b.mode()))
+                .filter(c -> c.of().matches(b))
                 .map(RuleSet.Conversion::hoursPerCredit).findFirst().orElse(rules.hoursPerCredit());
         return hours / per.doubleValue();
     }
@@ -166,7 +166,7 @@ public record Standing(LocalDate cycleStart, LocalDate cycleEnd, Status status, 
         double sum = 0;
         for (int i = 0; i < balances.size(); i++) {
             Balance b = balances.get(i);
-            if ((year == null || b.year() == year) && of.matches(b.category(), b.level(), b.mode())) {
+            if ((year == null || b.year() == year) && of.matches(b)) {
                 sum += amount(rules, b, counted[i], measure);
             }
         }

@@ -61,7 +61,7 @@ class DemoCredits {
                     batch.add(new Posting(teacher, day, BigDecimal.valueOf(Math.round(hours * 2) / 2.0),
                             Category.values()[kind % Category.values().length],
                             Level.values()[random.nextInt(Level.values().length)],
-                            kind % 3 == 0 ? Mode.PRACTICE : kind % 3 == 1 ? Mode.THEORY : Mode.ONLINE, Source.IMPORT,
+                            kind % 3 == 0 ? Mode.PRACTICE : kind % 3 == 1 ? Mode.THEORY : Mode.ONLINE, null, Source.IMPORT,
                             "demo-" + teacher + "-" + n++, titles[kind], null, List.of()));
                 }
                 after = teacher;

@@ -63,10 +63,10 @@ class DemoTraining {
                 Level.COUNTY, region.label("program.organiser"), Programs.Delivery.BLENDED, 60, today.minusDays(30),
                 today.plusDays(30)), Scope.ALL, "demo");
         long data = programs.addCourse(program, new Programs.CourseForm("C1", region.label("course.data"), Category.ICT,
-                BigDecimal.valueOf(4), BigDecimal.valueOf(6), BigDecimal.ZERO, 50, false, null, null, null, null),
+                BigDecimal.valueOf(4), BigDecimal.valueOf(6), BigDecimal.ZERO, null, 50, false, null, null, null, null),
                 Scope.ALL);
         programs.addCourse(program, new Programs.CourseForm("C2", region.label("course.evaluation"),
-                Category.KNOWLEDGE, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.valueOf(8), 100, true,
+                Category.KNOWLEDGE, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.valueOf(8), null, 100, true,
                 region.label("course.evaluation.brief"), 60, testInstrument(), 2), Scope.ALL);
         OffsetDateTime lastWeek = today.minusDays(7).atTime(14, 0).atZone(CreditLedger.ZONE).toOffsetDateTime();
         long past = programs.addSession(data, lastWeek, lastWeek.plusHours(3), Scope.ALL);

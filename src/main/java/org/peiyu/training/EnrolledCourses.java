@@ -34,7 +34,8 @@ class EnrolledCourses implements PlannedHours {
         }
         int year = LocalDate.now(CreditLedger.ZONE).getYear();
         jdbc.sql("""
-                        SELECT e.teacher_id, c.category, p.level, c.theory_hours, c.practice_hours, c.online_hours
+                        SELECT e.teacher_id, c.category, p.level, c.theory_hours, c.practice_hours, c.online_hours,
+                          c.topic
                         FROM training_enrolment e JOIN training_program p ON p.id = e.program_id
                         JOIN training_course c ON c.program_id = p.id
                         WHERE e.teacher_id = ANY(?) AND e.status = 'ENROLLED' AND NOT EXISTS (
@@ -46,7 +47,8 @@ class EnrolledCourses implements PlannedHours {
                     Mode[] modes = {Mode.THEORY, Mode.PRACTICE, Mode.ONLINE};
                     for (int i = 0; i < modes.length; i++) {
                         if (rs.getBigDecimal(4 + i).signum() > 0) {
-                            b.add(new Standing.Balance(year, category, level, modes[i], rs.getBigDecimal(4 + i)));
+                            b.add(new Standing.Balance(year, category, level, modes[i], rs.getString(7),
+                                    rs.getBigDecimal(4 + i)));
                         }
                     }
                 });

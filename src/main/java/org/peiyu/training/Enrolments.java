@@ -350,7 +350,7 @@ public class Enrolments {
                 // the first entry holds the course's key ("<programme>-<course>" on the day), which other sources'
                 // records of the same course (an import with that course code) match
                 postings.add(new Posting(teacherId, day, part.getValue(), c.category(), p.level(), part.getKey(),
-                        Source.COURSE, courseId + "-" + part.getKey(), title.length() > 200 ? title.substring(0, 200)
+                        c.topic(), Source.COURSE, courseId + "-" + part.getKey(), title.length() > 200 ? title.substring(0, 200)
                         : title, null, postings.isEmpty() ? List.of(CreditImports.courseKey(p.code() + "-" + c.code(),
                         day)) : List.of()));
             }

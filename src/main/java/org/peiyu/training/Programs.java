@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.peiyu.assessment.ItemBank;
+import org.peiyu.credit.RuleSets;
 import org.peiyu.directory.DirectoryTree;
 import org.peiyu.directory.Unit;
 import org.peiyu.lrs.LearningFact.Category;
@@ -47,13 +48,14 @@ public class Programs {
      * the item bank, in as many attempts as allowed, or marked by the organiser where no instrument is set.
      */
     public record CourseForm(String code, String title, Category category, BigDecimal theoryHours,
-                             BigDecimal practiceHours, BigDecimal onlineHours, Integer minAttendance,
+                             BigDecimal practiceHours, BigDecimal onlineHours, String topic, Integer minAttendance,
                              boolean needsAssignment, String assignmentBrief, Integer minScore, Long testInstrumentId,
                              Integer testAttempts) {
     }
 
     public record Course(long id, long programId, String code, String title, Category category,
-                         BigDecimal theoryHours, BigDecimal practiceHours, BigDecimal onlineHours, int minAttendance,
+                         BigDecimal theoryHours, BigDecimal practiceHours, BigDecimal onlineHours, String topic,
+                         int minAttendance,
                          boolean needsAssignment, String assignmentBrief, Integer minScore, Long testInstrumentId,
                          int testAttempts) {
         public BigDecimal hours() {
@@ -68,9 +70,11 @@ public class Programs {
     private final JdbcClient jdbc;
     private final DirectoryTree tree;
     private final ItemBank bank;
+    private final RuleSets ruleSets;
     private final AuditLog audit;
 
-    Programs(JdbcClient jdbc, DirectoryTree tree, ItemBank bank, AuditLog audit) {
+    Programs(JdbcClient jdbc, DirectoryTree tree, ItemBank bank, RuleSets ruleSets, AuditLog audit) {
+        this.ruleSets = ruleSets;
         this.jdbc = jdbc;
         this.bank = bank;
         this.tree = tree;
@@ -143,6 +147,7 @@ public class Programs {
         if (total.signum() <= 0) {
             errors.add("theoryHours", "training.error.noHours");
         }
+        String topic = ruleSets.topicKey(p.unitPath(), f.topic(), "topic", errors);
         if (f.minAttendance() == null || f.minAttendance() < 1 || f.minAttendance() > 100) {
             errors.add("minAttendance", "training.error.minAttendance");
         }
@@ -167,12 +172,12 @@ public class Programs {
         errors.throwIfAny();
         long id = jdbc.sql("""
                         INSERT INTO training_course (program_id, code, title, category, theory_hours, practice_hours,
-                          online_hours, min_attendance, needs_assignment, assignment_brief, min_score,
+                          online_hours, topic, min_attendance, needs_assignment, assignment_brief, min_score,
                           test_instrument_id, test_attempts)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")
                 .params(programId, code, f.title().strip(), f.category() == null ? null : f.category().name(),
                         nonNull(f.theoryHours()), nonNull(f.practiceHours()), nonNull(f.onlineHours()),
-                        f.minAttendance(), f.needsAssignment(), brief, f.minScore(), f.testInstrumentId(), attempts)
+                        topic, f.minAttendance(), f.needsAssignment(), brief, f.minScore(), f.testInstrumentId(), attempts)
                 .query(Long.class).single();
         audit.record("training.course.add", "training_course", id, p.unitPath(), code);
         return id;
@@ -235,7 +240,7 @@ public class Programs {
     }
 
     private static final String COURSE = "SELECT id, program_id, code, title, category, theory_hours, practice_hours, "
-            + "online_hours, min_attendance, needs_assignment, assignment_brief, min_score, test_instrument_id, test_attempts "
+            + "online_hours, topic, min_attendance, needs_assignment, assignment_brief, min_score, test_instrument_id, test_attempts "
             + "FROM training_course";
 
     public List<Course> courses(long programId) {
@@ -268,8 +273,8 @@ public class Programs {
         String category = rs.getString(5);
         return new Course(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
                 category == null ? null : Category.valueOf(category), rs.getBigDecimal(6), rs.getBigDecimal(7),
-                rs.getBigDecimal(8), rs.getInt(9), rs.getBoolean(10), rs.getString(11), (Integer) rs.getObject(12),
-                (Long) rs.getObject(13), rs.getInt(14));
+                rs.getBigDecimal(8), rs.getString(9), rs.getInt(10), rs.getBoolean(11), rs.getString(12),
+                (Integer) rs.getObject(13), (Long) rs.getObject(14), rs.getInt(15));
     }
 
     private static void text(String v, String field, int max, BadInputException.Collector errors) {

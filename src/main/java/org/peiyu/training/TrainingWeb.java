@@ -12,6 +12,7 @@ import java.util.Locale;
 import jakarta.servlet.http.HttpServletResponse;
 import org.peiyu.assessment.ItemBank;
 import org.peiyu.credit.CreditLedger;
+import org.peiyu.credit.RuleSets;
 import org.peiyu.directory.Teachers;
 import org.peiyu.lrs.LearningFact.Category;
 import org.peiyu.lrs.LearningFact.Level;
@@ -44,12 +45,14 @@ class TrainingWeb {
     private final Enrolments enrolments;
     private final Coursework coursework;
     private final ItemBank bank;
+    private final RuleSets ruleSets;
     private final Teachers teachers;
     private final org.peiyu.directory.DirectoryTree tree;
     private final MessageSource messages;
 
-    TrainingWeb(Programs programs, Enrolments enrolments, Coursework coursework, ItemBank bank, Teachers teachers,
-                org.peiyu.directory.DirectoryTree tree, MessageSource messages) {
+    TrainingWeb(Programs programs, Enrolments enrolments, Coursework coursework, ItemBank bank, RuleSets ruleSets,
+                Teachers teachers, org.peiyu.directory.DirectoryTree tree, MessageSource messages) {
+        this.ruleSets = ruleSets;
         this.coursework = coursework;
         this.bank = bank;
         this.tree = tree;
@@ -100,6 +103,8 @@ class TrainingWeb {
         model.addAttribute("participants", enrolments.participants(id, scope));
         model.addAttribute("work", coursework.ofProgram(id, scope));
         model.addAttribute("instruments", bank.instruments());
+        model.addAttribute("topics", ruleSets.applicable(programs.get(id, scope).unitPath(),
+                LocalDate.now(CreditLedger.ZONE)).rules().topics());
         model.addAttribute("categories", Category.values());
         return "training/program";
     }
@@ -110,6 +115,7 @@ class TrainingWeb {
                      @RequestParam(required = false) BigDecimal theoryHours,
                      @RequestParam(required = false) BigDecimal practiceHours,
                      @RequestParam(required = false) BigDecimal onlineHours,
+                     @RequestParam(required = false) String topic,
                      @RequestParam(required = false) Integer minAttendance,
                      @RequestParam(defaultValue = "false") boolean needsAssignment,
                      @RequestParam(required = false) String assignmentBrief,
@@ -117,7 +123,7 @@ class TrainingWeb {
                      @RequestParam(required = false) Long testInstrumentId,
                      @RequestParam(required = false) Integer testAttempts, Model model) {
         return act(id, model, () -> programs.addCourse(id, new Programs.CourseForm(code, title, category, theoryHours,
-                practiceHours, onlineHours, minAttendance, needsAssignment, assignmentBrief, minScore,
+                practiceHours, onlineHours, topic, minAttendance, needsAssignment, assignmentBrief, minScore,
                 testInstrumentId, testAttempts), CurrentUser.adminScope()));
     }
 

@@ -72,7 +72,7 @@ public final class CreditBenchmark {
         String run = Long.toString(System.currentTimeMillis(), 36);
         for (int i = 0; i < ids.size(); i++) {
             Posting p = new Posting(ids.get(i), today.minusDays(random.nextInt(300)), BigDecimal.valueOf(2),
-                    Category.ICT, Level.COUNTY, Mode.PRACTICE, Source.COURSE, "bench-" + run + "-" + i,
+                    Category.ICT, Level.COUNTY, Mode.PRACTICE, null, Source.COURSE, "bench-" + run + "-" + i,
                     "单条记入", null, List.of());
             long t0 = System.nanoTime();
             ledger.post(List.of(p), "bench");
@@ -147,7 +147,7 @@ public final class CreditBenchmark {
                     int kind = random.nextInt(12);
                     batch.add(new Posting(teacher, start.plusDays(random.nextInt(days)),
                             BigDecimal.valueOf(1 + random.nextInt(48), 1).multiply(BigDecimal.valueOf(5)),
-                            Category.values()[kind % 5], Level.values()[random.nextInt(5)], Mode.values()[kind % 3],
+                            Category.values()[kind % 5], Level.values()[random.nextInt(5)], Mode.values()[kind % 3], null,
                             Source.IMPORT, teacher + "-" + n, "培训 " + kind, null, List.of()));
                 }
                 after = teacher;

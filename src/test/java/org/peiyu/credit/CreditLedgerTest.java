@@ -70,7 +70,7 @@ class CreditLedgerTest extends PlatformTest {
 
     private static Posting posting(long teacher, LocalDate day, String hours, Category c, Level l, Mode m,
                                    Source source, String ref, List<String> keys) {
-        return new Posting(teacher, day, new BigDecimal(hours), c, l, m, source, ref, "培训 " + ref,
+        return new Posting(teacher, day, new BigDecimal(hours), c, l, m, null, source, ref, "培训 " + ref,
                 source == Source.ADJUSTMENT ? "补录" : null, keys);
     }
 
@@ -267,9 +267,9 @@ class CreditLedgerTest extends PlatformTest {
                 posting(t, day, "1.234", null, null, Mode.THEORY, Source.IMPORT, "bad-4", List.of()),
                 posting(t, LocalDate.now(CreditLedger.ZONE).plusDays(1), "2", null, null, Mode.THEORY, Source.IMPORT,
                         "bad-5", List.of()),
-                new Posting(t, day, BigDecimal.ONE, null, null, Mode.THEORY, Source.ADJUSTMENT, "bad-6", " ", null,
+                new Posting(t, day, BigDecimal.ONE, null, null, Mode.THEORY, null, Source.ADJUSTMENT, "bad-6", " ", null,
                         List.of()),
-                new Posting(-1, day, BigDecimal.ONE, null, null, Mode.THEORY, Source.IMPORT, "bad-7", "x", null,
+                new Posting(-1, day, BigDecimal.ONE, null, null, Mode.THEORY, null, Source.IMPORT, "bad-7", "x", null,
                         List.of()));
         assertThatThrownBy(() -> ledger.post(batch, "test")).isInstanceOfSatisfying(BadInputException.class, e ->
                 assertThat(e.problems()).extracting(BadInputException.Problem::field).containsExactly("[1].hours",

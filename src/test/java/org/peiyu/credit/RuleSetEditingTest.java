@@ -101,12 +101,19 @@ class RuleSetEditingTest extends PlatformTest {
         // published: the school's teachers are judged by it, soon after; a published version cannot be changed
         assertThat(mvc.perform(post("/credit/rule-sets/{id}/publish", id).with(csrf()).with(user(city))).andReturn()
                 .getResponse().getStatus()).isEqualTo(302);
+        // the page follows the recomputation to its end
         Instant until = Instant.now().plus(Duration.ofSeconds(30));
-        while (jdbc.sql("SELECT count(*) FROM credit_compliance c JOIN teacher t ON t.id = c.teacher_id JOIN school s "
-                + "ON s.id = t.school_id WHERE s.code = ? AND c.rule_set_id = ?").params(school, id).query(Long.class)
-                .single() < teachers && Instant.now().isBefore(until)) {
+        String card = page(get("/credit/rule-sets/{id}/recompute", id), city);
+        while (!card.contains("recompute-done") && Instant.now().isBefore(until)) {
+            assertThat(card).contains("正在按新规则重新评估").contains("hx-trigger=\"every 2s\"");
             Thread.sleep(100);
+            card = page(get("/credit/rule-sets/{id}/recompute", id), city);
         }
+        assertThat(card).contains("已按新规则重新评估 " + teachers + " 位教师").doesNotContain("hx-trigger");
+        assertThat(page(get("/credit/rule-sets/{id}", id), city)).contains("id=\"recompute-done\"");
+        assertThat(jdbc.sql("SELECT count(*) FROM credit_compliance c JOIN teacher t ON t.id = c.teacher_id JOIN school s "
+                + "ON s.id = t.school_id WHERE s.code = ? AND c.rule_set_id = ?").params(school, id).query(Long.class)
+                .single()).isEqualTo(teachers);
         assertThat(jdbc.sql("SELECT min(required) FROM credit_compliance c JOIN teacher t ON t.id = c.teacher_id "
                 + "JOIN school s ON s.id = t.school_id WHERE s.code = ? AND c.rule_set_id = ?").params(school, id)
                 .query(java.math.BigDecimal.class).single()).isEqualByComparingTo("120");

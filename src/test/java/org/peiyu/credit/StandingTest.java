@@ -31,7 +31,11 @@ class StandingTest {
     }
 
     private static Balance b(int year, Category c, Level l, Mode m, double hours) {
-        return new Balance(year, c, l, m, BigDecimal.valueOf(hours));
+        return b(year, c, l, m, null, hours);
+    }
+
+    private static Balance b(int year, Category c, Level l, Mode m, String topic, double hours) {
+        return new Balance(year, c, l, m, topic, BigDecimal.valueOf(hours));
     }
 
     private static Standing.Line line(Standing s, String key) {
@@ -102,22 +106,34 @@ class StandingTest {
     }
 
     @Test
-    void shanghaiCategoryAndLevelMinimumsAndTheSelfStudyCap() throws Exception {
+    void shanghaiCategoryLevelAndTopicMinimumsAndTheSelfStudyCap() throws Exception {
         RuleSet shanghai = shipped("shanghai");
+        Category e = Category.ETHICS;
+        Category k = Category.KNOWLEDGE;
+        Category p = Category.PRACTICE;
+        Level m = Level.MUNICIPAL;
+        Level d = Level.COUNTY;
+        Level sc = Level.SCHOOL;
         List<Balance> hours = new ArrayList<>(List.of(
-                // 市级 7: ethics 2, knowledge 4, practice 1
-                b(2021, Category.ETHICS, Level.MUNICIPAL, Mode.THEORY, 20),
-                b(2021, Category.KNOWLEDGE, Level.MUNICIPAL, Mode.THEORY, 40),
-                b(2021, Category.PRACTICE, Level.MUNICIPAL, Mode.PRACTICE, 10),
-                // 区级 10: ethics 2, knowledge 6, practice 2
-                b(2022, Category.ETHICS, Level.COUNTY, Mode.THEORY, 20),
-                b(2022, Category.KNOWLEDGE, Level.COUNTY, Mode.THEORY, 60),
-                b(2022, Category.PRACTICE, Level.COUNTY, Mode.PRACTICE, 20),
-                // 校本 15: ethics 4, practice 11
-                b(2023, Category.ETHICS, Level.SCHOOL, Mode.THEORY, 40),
-                b(2023, Category.PRACTICE, Level.SCHOOL, Mode.PRACTICE, 110),
+                // 市级 7: ethics 2 (生涯指导与心理辅导 1), knowledge 4 (学科教学 2, 作业设计与命题 1, 信息技术通识 1),
+                // practice 1 (实验教学 1)
+                b(2021, e, m, Mode.THEORY, "career", 10), b(2021, e, m, Mode.THEORY, 10),
+                b(2021, k, m, Mode.THEORY, "subject", 20), b(2021, k, m, Mode.THEORY, "homework", 10),
+                b(2021, k, m, Mode.ONLINE, "ict-general", 10),
+                b(2021, p, m, Mode.PRACTICE, "experiment", 10),
+                // 区级 10: ethics 2 (生涯 1, 家庭教育 1), knowledge 6 (学科 2, 作业 1, 信息技术专业 1.5),
+                // practice 2 (实验 1, 跨学科 1)
+                b(2022, e, d, Mode.THEORY, "career", 10), b(2022, e, d, Mode.THEORY, "family", 10),
+                b(2022, k, d, Mode.THEORY, "subject", 20), b(2022, k, d, Mode.THEORY, "homework", 10),
+                b(2022, k, d, Mode.ONLINE, "ict-subject", 15), b(2022, k, d, Mode.THEORY, 15),
+                b(2022, p, d, Mode.PRACTICE, "experiment", 10), b(2022, p, d, Mode.PRACTICE, "interdisciplinary", 10),
+                // 校本 15: ethics 4 (家庭教育 1), practice 11 (学科 2, 作业 1, 跨学科 1, 信息技术实践应用 2.5)
+                b(2023, e, sc, Mode.THEORY, "family", 10), b(2023, e, sc, Mode.THEORY, 30),
+                b(2023, p, sc, Mode.PRACTICE, "subject", 20), b(2023, p, sc, Mode.PRACTICE, "homework", 10),
+                b(2023, p, sc, Mode.PRACTICE, "interdisciplinary", 10),
+                b(2023, p, sc, Mode.PRACTICE, "ict-practice", 25), b(2023, p, sc, Mode.PRACTICE, 45),
                 // 自主研修 6 credits sent, 4 count
-                b(2024, Category.SELF_STUDY, Level.SCHOOL, Mode.ONLINE, 60)));
+                b(2024, Category.SELF_STUDY, sc, Mode.ONLINE, 60)));
         Standing s = Standing.of(shanghai, hours, LocalDate.of(2025, 12, 31));
         assertThat(line(s, "self-study").earned()).isEqualByComparingTo("4");
         assertThat(line(s, "ethics").earned()).isEqualByComparingTo("8");
@@ -127,18 +143,42 @@ class StandingTest {
         assertThat(line(s, "district").earned()).isEqualByComparingTo("10");
         // school-based: 15 + the 4 capped self-study credits (which are school-level too)
         assertThat(line(s, "school").earned()).isEqualByComparingTo("19");
+        assertThat(line(s, "district-ict-subject").earned()).isEqualByComparingTo("1.5");
+        assertThat(line(s, "school-ict-practice").earned()).isEqualByComparingTo("2.5");
         assertThat(line(s, "total").earned()).isEqualByComparingTo("36");
+        assertThat(s.lines()).allSatisfy(l -> assertThat(l.status()).as(l.key()).isEqualTo(Status.MET));
         assertThat(s.status()).isEqualTo(Status.MET);
 
+        // the municipal 生涯指导 credit recorded without its topic: 市级·师德素养 is still met, its topic minimum not
+        List<Balance> noTopic = new ArrayList<>(hours);
+        noTopic.set(0, b(2021, e, m, Mode.THEORY, 10));
+        Standing untopical = Standing.of(shanghai, noTopic, LocalDate.of(2025, 12, 31));
+        assertThat(line(untopical, "municipal-ethics").status()).isEqualTo(Status.MET);
+        assertThat(line(untopical, "municipal-career").status()).isEqualTo(Status.BEHIND);
+        assertThat(untopical.worst().key()).isEqualTo("municipal-career");
+        assertThat(untopical.worst().label()).isEqualTo("市级·生涯指导与心理辅导");
+
         // without the municipal practice credit: 36 credits in all still, but 市级·实践体验 is short by 1
-        hours.remove(2);
+        hours.remove(5);
         hours.add(b(2024, Category.PRACTICE, Level.SCHOOL, Mode.PRACTICE, 10));
         Standing short1 = Standing.of(shanghai, hours, LocalDate.of(2025, 12, 31));
         assertThat(line(short1, "total").status()).isEqualTo(Status.MET);
         assertThat(line(short1, "municipal-practice").status()).isEqualTo(Status.BEHIND);
         assertThat(line(short1, "municipal").status()).isEqualTo(Status.AT_RISK); // 1 of 7 short, on the last day
-        assertThat(short1.worst().key()).isEqualTo("municipal-practice");
         assertThat(short1.status()).isEqualTo(Status.BEHIND);
+    }
+
+    @Test
+    void aTopicMustBeOneTheRuleSetDefines() {
+        assertThatThrownBy(() -> RuleSets.parse(RuleSets.JSON.readTree("""
+                {"cycleYears": 5, "cycleStartYear": 2021, "measure": "HOURS", "total": 360, "hoursPerCredit": 10,
+                 "topics": [{"key": "career", "label": "生涯指导"}, {"key": "career", "label": "重复"},
+                            {"key": "Bad Key", "label": ""}],
+                 "requirements": [{"key": "c", "label": "生涯", "measure": "HOURS", "of": {"topics": ["family"]},
+                                   "atLeast": 1}]}"""))).isInstanceOfSatisfying(BadInputException.class, ex ->
+                assertThat(ex.problems()).extracting(BadInputException.Problem::field).containsExactly(
+                        "rules.topics[1].key", "rules.topics[2].key", "rules.topics[2].label",
+                        "rules.requirements[0].of.topics"));
     }
 
     @Test

@@ -267,7 +267,7 @@ class TrainingTest extends PlatformTest {
                 "明德区教师发展中心", Programs.Delivery.ONLINE, 10, LocalDate.parse(today), LocalDate.parse(today)),
                 district.scope(), "district");
         long course = programs.addCourse(program, new Programs.CourseForm("E1", "教学评价设计", null, null, null,
-                new java.math.BigDecimal("8"), 100, true, null, 60, null, null), district.scope());
+                new java.math.BigDecimal("8"), null, 100, true, null, 60, null, null), district.scope());
         LocalDateTime now = LocalDateTime.now(CreditLedger.ZONE);
         programs.addSession(course, now.minusMinutes(5).atZone(CreditLedger.ZONE).toOffsetDateTime(),
                 now.plusHours(1).atZone(CreditLedger.ZONE).toOffsetDateTime(), district.scope());
