@@ -94,7 +94,8 @@ class TrainingWeb {
     @GetMapping("/training/programs/{id}")
     String program(@PathVariable long id, Model model) {
         Scope scope = CurrentUser.adminScope();
-        model.addAttribute("program", programs.get(id, scope));
+        Programs.Program program = programs.get(id, scope);
+        model.addAttribute("program", program);
         List<Programs.Course> courses = programs.courses(id);
         model.addAttribute("courses", courses);
         model.addAttribute("courseTitles", courses.stream().collect(java.util.stream.Collectors.toMap(
@@ -103,8 +104,8 @@ class TrainingWeb {
         model.addAttribute("participants", enrolments.participants(id, scope));
         model.addAttribute("work", coursework.ofProgram(id, scope));
         model.addAttribute("instruments", bank.instruments());
-        model.addAttribute("topics", ruleSets.applicable(programs.get(id, scope).unitPath(),
-                LocalDate.now(CreditLedger.ZONE)).rules().topics());
+        model.addAttribute("topics", ruleSets.applicable(program.unitPath(), LocalDate.now(CreditLedger.ZONE)).rules()
+                .topics());
         model.addAttribute("categories", Category.values());
         return "training/program";
     }

@@ -164,4 +164,19 @@ class CreditImportsTest extends PlatformTest {
                 .andReturn().getResponse();
         assertThat(template.getContentAsByteArray()).startsWith('P', 'K');
     }
+
+    @Test
+    void aFileOfMoreThan200000RowsIsRefusedWholeAndNothingIsKept() throws Exception {
+        PeiyuUser district = account("district");
+        long before = imports();
+        long rows = jdbc.sql("SELECT count(*) FROM credit_import_row").query(Long.class).single();
+        StringBuilder csv = new StringBuilder("身份证号,培训名称,培训日期,学时\n");
+        for (int i = 0; i <= 200_000; i++) {
+            csv.append(",培训,2026-05-10,1\n");
+        }
+        assertThat(new String(upload(district, "big.csv", csv.toString().getBytes(StandardCharsets.UTF_8))
+                .getContentAsByteArray(), StandardCharsets.UTF_8)).contains("一次最多导入 200000 行，请拆分文件");
+        assertThat(imports()).isEqualTo(before);
+        assertThat(jdbc.sql("SELECT count(*) FROM credit_import_row").query(Long.class).single()).isEqualTo(rows);
+    }
 }
