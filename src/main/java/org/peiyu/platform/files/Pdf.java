@@ -6,16 +6,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A4 documents of text and rules (archives, certificates), written as PDF directly. Chinese is set in STSong-Light,
- * one of the standard Adobe CJK fonts that PDF readers supply, referenced rather than embedded: the file stays a few
- * kilobytes and the platform ships no font. Positions are in points from the top-left corner.
+ * A4 documents of text and rules (archives, certificates), written as PDF directly. Text is set in Noto Sans SC,
+ * embedded as a subset of the glyphs the document uses, so that any reader shows the Chinese (a certificate is a few
+ * tens of kilobytes); its text can be searched and copied. Positions are in points from the top-left corner.
  */
 public final class Pdf {
 
     public static final float WIDTH = 595;
     public static final float HEIGHT = 842;
 
+    private final TrueTypeFont font = TrueTypeFont.standard();
     private final List<StringBuilder> pages = new ArrayList<>();
+    private final java.util.Map<Integer, Integer> used = new java.util.TreeMap<>(); // glyph → the character it shows
     private StringBuilder page;
 
     public Pdf() {
@@ -31,7 +33,7 @@ public final class Pdf {
     /** Text with its baseline at {@code y} from the top. */
     public Pdf text(float x, float y, float size, String text) {
         page.append("BT /F1 ").append(num(size)).append(" Tf ").append(num(x)).append(' ').append(num(HEIGHT - y))
-                .append(" Td <").append(hex(text)).append("> Tj ET\n");
+                .append(" Td <").append(glyphs(text)).append("> Tj ET\n");
         return this;
     }
 
@@ -42,13 +44,10 @@ public final class Pdf {
         return this;
     }
 
-    /** How wide text is set: Latin characters half an em, the others a full em. */
+    /** How wide text is set in the font. */
     public static float width(String text, float size) {
-        float w = 0;
-        for (int i = 0; i < text.length(); i++) {
-            w += text.charAt(i) < 0x7F ? 0.5f : 1f;
-        }
-        return w * size;
+        TrueTypeFont f = TrueTypeFont.standard();
+        return (float) text.codePoints().map(c -> f.advance(f.glyph(c))).sum() * size / 1000;
     }
 
     /** The text cut to a width, with an ellipsis when cut. */
@@ -64,13 +63,14 @@ public final class Pdf {
         return out + "…";
     }
 
-    /** UTF-16 code units as the font's UniGB-UCS2-H encoding reads them; outside the BMP becomes a question mark. */
-    static String hex(String text) {
+    /** The text as the font's glyph ids (Identity-H: two bytes each), noting each glyph used. */
+    private String glyphs(String text) {
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            sb.append(String.format("%04X", Character.isSurrogate(c) ? '?' : c < 0x20 ? ' ' : (int) c));
-        }
+        text.codePoints().forEach(c -> {
+            int g = font.glyph(c < 0x20 ? ' ' : c);
+            used.putIfAbsent(g, c < 0x20 ? ' ' : c);
+            sb.append(String.format("%04X", g));
+        });
         return sb.toString();
     }
 
@@ -83,20 +83,39 @@ public final class Pdf {
         objects.add("<< /Type /Catalog /Pages 2 0 R >>");
         StringBuilder kids = new StringBuilder();
         for (int i = 0; i < pages.size(); i++) {
-            kids.append(6 + 2 * i).append(" 0 R ");
+            kids.append(8 + 2 * i).append(" 0 R ");
         }
         objects.add("<< /Type /Pages /Kids [" + kids + "] /Count " + pages.size() + " >>");
-        objects.add("<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light-UniGB-UCS2-H /Encoding /UniGB-UCS2-H "
-                + "/DescendantFonts [4 0 R] >>");
-        objects.add("<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) "
-                + "/Ordering (GB1) /Supplement 2 >> /FontDescriptor 5 0 R /DW 1000 /W [1 95 500] >>");
-        objects.add("<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] "
-                + "/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>");
+        byte[] subset = font.subset(used.keySet());
+        String name = tag(used.keySet()) + "+" + font.name;
+        objects.add("<< /Type /Font /Subtype /Type0 /BaseFont /" + name + " /Encoding /Identity-H "
+                + "/DescendantFonts [4 0 R] /ToUnicode 6 0 R >>");
+        StringBuilder widths = new StringBuilder();
+        used.keySet().forEach(g -> widths.append(g).append(" [").append(font.advance(g)).append("] "));
+        objects.add("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /" + name + " /CIDSystemInfo << /Registry (Adobe) "
+                + "/Ordering (Identity) /Supplement 0 >> /FontDescriptor 5 0 R /DW 1000 /W [" + widths + "] "
+                + "/CIDToGIDMap /Identity >>");
+        objects.add("<< /Type /FontDescriptor /FontName /" + name + " /Flags 4 /FontBBox [" + font.bbox[0] + " "
+                + font.bbox[1] + " " + font.bbox[2] + " " + font.bbox[3] + "] /ItalicAngle 0 /Ascent " + font.ascent
+                + " /Descent " + font.descent + " /CapHeight " + font.ascent + " /StemV 80 /FontFile2 7 0 R >>");
+        StringBuilder cmap = new StringBuilder("/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+                + "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def /CMapName /Adobe-Identity-UCS "
+                + "def /CMapType 2 def\n1 begincodespacerange <0000> <FFFF> endcodespacerange\n");
+        List<java.util.Map.Entry<Integer, Integer>> chars = new ArrayList<>(used.entrySet());
+        for (int i = 0; i < chars.size(); i += 100) { // at most 100 to a block
+            List<java.util.Map.Entry<Integer, Integer>> block = chars.subList(i, Math.min(chars.size(), i + 100));
+            cmap.append(block.size()).append(" beginbfchar\n");
+            block.forEach(e -> cmap.append(String.format("<%04X> <", e.getKey())).append(utf16(e.getValue()))
+                    .append(">\n"));
+            cmap.append("endbfchar\n");
+        }
+        cmap.append("endcmap CMapName currentdict /CMap defineresource pop end end\n");
+        objects.add(stream("", cmap.toString().getBytes(StandardCharsets.ISO_8859_1)));
+        objects.add(stream("/Length1 " + subset.length + " /Filter /FlateDecode ", deflate(subset)));
         for (int i = 0; i < pages.size(); i++) {
             objects.add("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 " + num(WIDTH) + " " + num(HEIGHT) + "] "
-                    + "/Resources << /Font << /F1 3 0 R >> >> /Contents " + (7 + 2 * i) + " 0 R >>");
-            String content = pages.get(i).toString();
-            objects.add("<< /Length " + content.length() + " >>\nstream\n" + content + "endstream");
+                    + "/Resources << /Font << /F1 3 0 R >> >> /Contents " + (9 + 2 * i) + " 0 R >>");
+            objects.add(stream("", pages.get(i).toString().getBytes(StandardCharsets.ISO_8859_1)));
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         List<Integer> offsets = new ArrayList<>();
@@ -112,6 +131,45 @@ public final class Pdf {
                 .append("\n%%EOF\n");
         write(out, sb.toString());
         return out.toByteArray();
+    }
+
+    /** A stream object; its bytes kept as they are (ISO-8859-1 maps each byte to one char). */
+    private static String stream(String dictionary, byte[] data) {
+        return "<< " + dictionary + "/Length " + data.length + " >>\nstream\n"
+                + new String(data, StandardCharsets.ISO_8859_1) + "\nendstream";
+    }
+
+    private static byte[] deflate(byte[] data) {
+        java.util.zip.Deflater d = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION);
+        d.setInput(data);
+        d.finish();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[65536];
+        while (!d.finished()) {
+            out.write(buf, 0, d.deflate(buf));
+        }
+        d.end();
+        return out.toByteArray();
+    }
+
+    /** A character as UTF-16 hex, for the ToUnicode map. */
+    private static String utf16(int codePoint) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : Character.toChars(codePoint)) {
+            sb.append(String.format("%04X", (int) c));
+        }
+        return sb.toString();
+    }
+
+    /** The subset's six-letter tag, the same for the same glyphs. */
+    private static String tag(java.util.Set<Integer> glyphs) {
+        int h = glyphs.hashCode();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 6; i++) {
+            sb.append((char) ('A' + Math.floorMod(h, 26)));
+            h /= 26;
+        }
+        return sb.toString();
     }
 
     private static void write(ByteArrayOutputStream out, String s) {
