@@ -259,16 +259,23 @@ public class Compliance {
                           started_at = excluded.started_at, expected = excluded.expected, done = 0, finished_at = NULL,
                           failure = NULL RETURNING started_at""")
                 .params(published.id(), path, expected).query(OffsetDateTime.class).single();
-        executor.execute(() -> {
+        inBackground("credit_recompute", published.id(), started, () -> {
             String sql = "UPDATE credit_recompute SET done = ? WHERE rule_set_id = ? AND started_at = ?";
+            long n = recompute(path, done -> jdbc.sql(sql).params(done, published.id(), started).update());
+            jdbc.sql("UPDATE credit_recompute SET done = ?, finished_at = now() WHERE rule_set_id = ? "
+                    + "AND started_at = ?").params(n, published.id(), started).update();
+        });
+    }
+
+    /** Runs a rule set's job in the background; a failure is written to its row for the page to show. */
+    private void inBackground(String table, long ruleSetId, OffsetDateTime started, Runnable job) {
+        executor.execute(() -> {
             try {
-                long n = recompute(path, done -> jdbc.sql(sql).params(done, published.id(), started).update());
-                jdbc.sql("UPDATE credit_recompute SET done = ?, finished_at = now() WHERE rule_set_id = ? "
-                        + "AND started_at = ?").params(n, published.id(), started).update();
+                job.run();
             } catch (RuntimeException e) {
-                log.warn("Recomputation after publishing rule set {} failed", published.id(), e);
-                jdbc.sql("UPDATE credit_recompute SET finished_at = now(), failure = ? WHERE rule_set_id = ? "
-                        + "AND started_at = ?").params(e.getClass().getSimpleName(), published.id(), started).update();
+                log.warn("{} of rule set {} failed", table, ruleSetId, e);
+                jdbc.sql("UPDATE " + table + " SET finished_at = now(), failure = ? WHERE rule_set_id = ? "
+                        + "AND started_at = ?").params(e.getClass().getSimpleName(), ruleSetId, started).update();
             }
         });
     }
@@ -299,18 +306,12 @@ public class Compliance {
                         ON CONFLICT (rule_set_id) DO UPDATE SET started_at = excluded.started_at, finished_at = NULL,
                           judged = NULL, changed = NULL, transitions = NULL, failure = NULL RETURNING started_at""")
                 .param(draft.id()).query(OffsetDateTime.class).single();
-        executor.execute(() -> {
-            try {
-                Preview p = preview(draft);
-                jdbc.sql("UPDATE credit_rule_set_preview SET finished_at = now(), judged = ?, changed = ?, "
-                                + "transitions = CAST(? AS jsonb) WHERE rule_set_id = ? AND started_at = ?")
-                        .params(p.judged(), p.changed(), RuleSets.JSON.writeValueAsString(p.transitions()), draft.id(),
-                                started).update();
-            } catch (RuntimeException e) {
-                log.warn("Preview of rule set {} failed", draft.id(), e);
-                jdbc.sql("UPDATE credit_rule_set_preview SET finished_at = now(), failure = ? WHERE rule_set_id = ? "
-                        + "AND started_at = ?").params(e.getClass().getSimpleName(), draft.id(), started).update();
-            }
+        inBackground("credit_rule_set_preview", draft.id(), started, () -> {
+            Preview p = preview(draft);
+            jdbc.sql("UPDATE credit_rule_set_preview SET finished_at = now(), judged = ?, changed = ?, "
+                            + "transitions = CAST(? AS jsonb) WHERE rule_set_id = ? AND started_at = ?")
+                    .params(p.judged(), p.changed(), RuleSets.JSON.writeValueAsString(p.transitions()), draft.id(),
+                            started).update();
         });
     }
 
