@@ -155,6 +155,32 @@ class BrowserJourneyTest extends PlatformTest {
         assertThat(browser.findElement(By.id("result-tree")).getText()).contains("1.1.1");
     }
 
+    @Test
+    void aTeacherHandsInACoursesAssignmentAndTakesItsTest() {
+        signIn("teacher");
+        browser.get(url("/my/training"));
+        browser.findElement(By.linkText("基于数据的教学评价设计")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("hand-in")));
+        assertThat(browser.findElement(By.id("assignment")).getText()).contains("用课堂数据");
+        browser.findElement(By.name("text")).sendKeys("评价目标：学生能用数据说明学习变化。数据来源：课堂练习与小测。");
+        browser.findElement(By.cssSelector("#hand-in button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"), "作业已提交"));
+        assertThat(browser.findElement(By.id("req-assignment")).getText()).contains("待评定");
+        assertThat(browser.findElements(By.id("hand-in"))).isEmpty(); // not again until graded
+
+        browser.findElement(By.id("take-test")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("sheet")));
+        for (var q : browser.findElements(By.cssSelector(".question"))) {
+            ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].click()",
+                    q.findElements(By.tagName("input")).get(0));
+        }
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].click()",
+                browser.findElement(By.id("submit")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"), "本次得分"));
+        assertThat(browser.findElement(By.id("test")).getText()).contains("已考 1 / 2 次");
+        assertThat(browser.findElement(By.id("req-test")).getText()).doesNotContain("未考");
+    }
+
     @org.springframework.beans.factory.annotation.Autowired
     org.peiyu.assessment.EvidenceReview review;
     @org.springframework.beans.factory.annotation.Autowired
