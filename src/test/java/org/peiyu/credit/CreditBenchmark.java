@@ -79,11 +79,13 @@ public final class CreditBenchmark {
             millis[i] = (System.nanoTime() - t0) / 1e6;
         }
         double first = millis[0]; // the JVM's first posting: classes loaded, code not yet compiled
+        double[] rest = Arrays.copyOfRange(millis, 1, millis.length);
         Arrays.sort(millis);
+        Arrays.sort(rest);
         System.out.printf("One new entry until its teacher's compliance is updated and committed (%,d, sequential):"
-                        + "%n  p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms (target: under 50 ms); the first "
-                        + "one %.1f ms%n", millis.length, at(millis, 0.50), at(millis, 0.95), at(millis, 0.99),
-                millis[millis.length - 1], first);
+                        + "%n  p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms (target: under 50 ms)%n  the first "
+                        + "one %.1f ms; the slowest of the others %.1f ms%n", millis.length, at(millis, 0.50),
+                at(millis, 0.95), at(millis, 0.99), millis[millis.length - 1], first, rest[rest.length - 1]);
 
         System.out.println("Full recomputation:");
         long t0 = System.nanoTime();
