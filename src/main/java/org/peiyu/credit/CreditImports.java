@@ -112,13 +112,19 @@ public class CreditImports {
         return id;
     }
 
-    /** Checks rows as they are read and stages them in batches. */
+    /**
+     * Checks rows as they are read and stages them in batches; the teachers of a batch's ID-card numbers are found in
+     * one query.
+     */
     private final class Checker {
         final long importId;
         final Scope scope;
         final Set<Match> match;
         final Set<String> seen = new HashSet<>(); // teacher and key of every valid row so far: repeats in the file
         final List<Object[]> batch = new ArrayList<>();
+        final Map<Integer, Map<String, String>> pending = new java.util.LinkedHashMap<>(); // read, not yet checked
+        Map<String, Long> byIdCard = Map.of(); // the pending rows' ID-card numbers → teachers
+        Map<Long, String> pathsById = Map.of(); // and those teachers' unit paths
         Map<String, Integer> header;
         String teacherPath; // of the row's teacher, once found
         int rows;
@@ -137,6 +143,24 @@ public class CreditImports {
             }
             Map<String, String> v = new HashMap<>();
             values.forEach((field, value) -> v.put(field, clean(value)));
+            pending.put(rowNo, v);
+            if (pending.size() >= BATCH) {
+                checkPending();
+            }
+        }
+
+        private void checkPending() {
+            if (pending.isEmpty()) {
+                return;
+            }
+            byIdCard = teachers.idsByIdCards(pending.values().stream().map(v -> v.get("idCard"))
+                    .filter(java.util.Objects::nonNull).toList());
+            pathsById = teachers.paths(byIdCard.values());
+            pending.forEach(this::check);
+            pending.clear();
+        }
+
+        private void check(int rowNo, Map<String, String> v) {
             BadInputException.Collector problems = new BadInputException.Collector();
             Long teacher = teacher(v, problems);
             LocalDate day = Dates.parse(v.get("occurred"));
@@ -174,7 +198,7 @@ public class CreditImports {
                             .map(x -> Map.of("field", x.field(), "key", x.messageKey(), "args",
                                     Arrays.stream(x.args()).map(String::valueOf).toList())).toList()), duplicate});
             if (batch.size() >= BATCH) {
-                flush();
+                stage();
             }
         }
 
@@ -184,7 +208,7 @@ public class CreditImports {
             String field;
             if (v.get("idCard") != null) {
                 field = "idCard";
-                found = teachers.idByIdCard(v.get("idCard")).map(List::of).orElse(List.of());
+                found = byIdCard.containsKey(v.get("idCard")) ? List.of(byIdCard.get(v.get("idCard"))) : List.of();
             } else if (v.get("staffNo") != null && v.get("schoolCode") != null) {
                 field = "staffNo";
                 String school = tree.schoolByCode(v.get("schoolCode")).map(School::path).orElse(null);
@@ -194,7 +218,7 @@ public class CreditImports {
                 problems.add("idCard", "credit.import.error.who");
                 return null;
             }
-            Map<Long, String> paths = teachers.paths(found);
+            Map<Long, String> paths = field.equals("idCard") ? pathsById : teachers.paths(found);
             if (found.size() != 1 || !scope.covers(paths.get(found.get(0)))) {
                 problems.add(field, "credit.import.error.teacher");
                 return null;
@@ -203,7 +227,13 @@ public class CreditImports {
             return found.get(0);
         }
 
+        /** Checks and stages what is left. */
         void flush() {
+            checkPending();
+            stage();
+        }
+
+        private void stage() {
             if (batch.isEmpty()) {
                 return;
             }

@@ -400,6 +400,21 @@ public class Teachers {
                 .query(Long.class).optional();
     }
 
+    /** The teachers with these ID-card numbers, in one query: each number found → its teacher. */
+    public java.util.Map<String, Long> idsByIdCards(java.util.Collection<String> idCards) {
+        java.util.Map<String, String> byHash = new java.util.HashMap<>();
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        idCards.forEach(c -> byHash.put(hex.formatHex(pii.hash(c.trim().toUpperCase())), c));
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        jdbc.sql("SELECT encode(id_card_hash, 'hex'), id FROM teacher WHERE id_card_hash = ANY(SELECT decode(h, "
+                        + "'hex') FROM unnest(?::text[]) AS h)")
+                .param(byHash.keySet().toArray(String[]::new))
+                .query(rs -> {
+                    out.put(byHash.get(rs.getString(1)), rs.getLong(2));
+                });
+        return out;
+    }
+
     /** A way to recognise a teacher from another system's identifier. */
     public enum Identifier { STAFF_NO, ID_CARD, PHONE }
 

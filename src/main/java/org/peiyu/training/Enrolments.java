@@ -213,11 +213,14 @@ public class Enrolments {
                 + "s.course_id WHERE s.id = ?").param(sessionId).query(Long.class).optional()
                 .orElseThrow(NotFoundException::new);
         Programs.Program p = programs.get(programId, scope);
+        long enrolled = jdbc.sql("SELECT count(DISTINCT teacher_id) FROM training_enrolment WHERE program_id = ? "
+                + "AND teacher_id = ANY(?) AND status = 'ENROLLED'").params(programId, teacherIds.toArray(Long[]::new))
+                .query(Long.class).single();
+        if (enrolled != teacherIds.stream().distinct().count()) {
+            throw new BadInputException("teacher", "training.error.notEnrolled");
+        }
         int n = 0;
         for (long t : teacherIds) {
-            if (status(programId, t).orElse(null) != Status.ENROLLED) {
-                throw new BadInputException("teacher", "training.error.notEnrolled");
-            }
             attend(sessionId, t, "ORGANISER");
             n++;
         }
@@ -231,8 +234,7 @@ public class Enrolments {
      */
     @Transactional
     public int importAttendance(long sessionId, java.io.InputStream sheet, Scope scope) throws java.io.IOException {
-        List<Long> ids = new ArrayList<>();
-        BadInputException.Collector errors = new BadInputException.Collector();
+        Map<Integer, String> rows = new java.util.LinkedHashMap<>(); // row → ID-card number
         List<String> names = List.of("idcard", header(java.util.Locale.SIMPLIFIED_CHINESE),
                 header(java.util.Locale.ENGLISH));
         boolean[] headed = {false};
@@ -244,19 +246,21 @@ public class Enrolments {
                 }
             }
             throw new BadInputException("file", "training.error.sheetColumn");
-        }, (row, values) -> {
-            String idCard = values.get("idCard");
-            Optional<Long> t = idCard == null || idCard.isBlank() ? Optional.empty()
-                    : teachers.idByIdCard(idCard.strip());
-            if (t.isEmpty()) {
-                errors.add("row " + row, "training.error.sheetRow", row);
-            } else {
-                ids.add(t.get());
-            }
-        }));
+        }, (row, values) -> rows.put(row, values.get("idCard") == null ? "" : values.get("idCard").strip())));
         if (!headed[0]) {
             throw new BadInputException("file", "training.error.sheetColumn");
         }
+        Map<String, Long> found = teachers.idsByIdCards(rows.values().stream().filter(c -> !c.isEmpty()).toList());
+        List<Long> ids = new ArrayList<>();
+        BadInputException.Collector errors = new BadInputException.Collector();
+        rows.forEach((row, idCard) -> {
+            Long t = found.get(idCard);
+            if (t == null) {
+                errors.add("row " + row, "training.error.sheetRow", row);
+            } else {
+                ids.add(t);
+            }
+        });
         errors.throwIfAny();
         return record(sessionId, ids, scope);
     }

@@ -171,14 +171,17 @@ class TrainingWeb {
     @PostMapping("/training/programs/{id}/assignments")
     String assign(@PathVariable long id, @RequestParam(required = false) String idCards, Model model) {
         return act(id, model, () -> {
+            String[] lines = (idCards == null ? "" : idCards).split("\\R");
+            java.util.Map<String, Long> found = teachers.idsByIdCards(java.util.Arrays.stream(lines)
+                    .filter(l -> !l.isBlank()).map(String::strip).toList());
             List<Long> ids = new ArrayList<>();
-            int line = 0;
-            for (String raw : (idCards == null ? "" : idCards).split("\\R")) {
-                line++;
-                if (!raw.isBlank()) {
-                    int at = line;
-                    ids.add(teachers.idByIdCard(raw.strip()).orElseThrow(() -> new BadInputException("idCards",
-                            "training.error.idCardLine", at)));
+            for (int i = 0; i < lines.length; i++) {
+                if (!lines[i].isBlank()) {
+                    Long teacher = found.get(lines[i].strip());
+                    if (teacher == null) {
+                        throw new BadInputException("idCards", "training.error.idCardLine", i + 1);
+                    }
+                    ids.add(teacher);
                 }
             }
             if (ids.isEmpty()) {
