@@ -3,7 +3,6 @@ package org.peiyu.training;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.OffsetDateTime;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -99,8 +98,8 @@ public class Coursework {
         this.audit = audit;
     }
 
-    private static final String WORK = """
-            SELECT c.id, e.teacher_id,
+    private static final String WORK = "SELECT " + Programs.COURSE_COLUMNS + """
+            , e.teacher_id,
               (SELECT count(*) FROM training_session s WHERE s.course_id = c.id),
               (SELECT count(*) FROM training_attendance a JOIN training_session s ON s.id = a.session_id
                WHERE s.course_id = c.id AND a.teacher_id = e.teacher_id),
@@ -137,15 +136,14 @@ public class Coursework {
     }
 
     private List<Work> works(String sql, Object... params) {
-        Map<Long, Programs.Course> courses = new HashMap<>();
+        int w = 15; // the course's columns come first
         return jdbc.sql(sql).params(params).query((rs, n) -> {
-            Programs.Course c = courses.computeIfAbsent(rs.getLong(1), id -> programs.course(id).orElseThrow());
-            Submission s = rs.getObject(5) == null ? null : new Submission(rs.getInt(5), rs.getString(6),
-                    rs.getString(7), rs.getLong(8), rs.getObject(9, OffsetDateTime.class),
-                    rs.getString(10) == null ? null : Grade.valueOf(rs.getString(10)), rs.getString(11),
-                    rs.getString(12), rs.getObject(13, OffsetDateTime.class));
-            return new Work(c, rs.getLong(2), null, rs.getLong(3), rs.getLong(4), s, rs.getBoolean(14),
-                    rs.getBigDecimal(15), rs.getInt(16), rs.getString(17));
+            Submission s = rs.getObject(w + 4) == null ? null : new Submission(rs.getInt(w + 4), rs.getString(w + 5),
+                    rs.getString(w + 6), rs.getLong(w + 7), rs.getObject(w + 8, OffsetDateTime.class),
+                    rs.getString(w + 9) == null ? null : Grade.valueOf(rs.getString(w + 9)), rs.getString(w + 10),
+                    rs.getString(w + 11), rs.getObject(w + 12, OffsetDateTime.class));
+            return new Work(Programs.course(rs, n), rs.getLong(w + 1), null, rs.getLong(w + 2), rs.getLong(w + 3), s,
+                    rs.getBoolean(w + 13), rs.getBigDecimal(w + 14), rs.getInt(w + 15), rs.getString(w + 16));
         }).list();
     }
 

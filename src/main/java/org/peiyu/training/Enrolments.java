@@ -1,10 +1,16 @@
 package org.peiyu.training;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,6 +25,7 @@ import org.peiyu.platform.audit.AuditLog;
 import org.peiyu.platform.security.Scope;
 import org.peiyu.platform.web.BadInputException;
 import org.peiyu.platform.web.NotFoundException;
+import org.springframework.context.MessageSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -34,7 +41,7 @@ public class Enrolments {
 
     private static final String CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     /** How long before a session starts and after it ends its code signs in. */
-    private static final java.time.Duration GRACE = java.time.Duration.ofMinutes(30);
+    private static final Duration GRACE = Duration.ofMinutes(30);
 
     public enum Status { ENROLLED, WAITLISTED, WITHDRAWN }
 
@@ -57,10 +64,10 @@ public class Enrolments {
     private final CreditLedger ledger;
     private final Compliance compliance;
     private final AuditLog audit;
-    private final org.springframework.context.MessageSource messages;
+    private final MessageSource messages;
 
     Enrolments(JdbcClient jdbc, Programs programs, Teachers teachers, CreditLedger ledger, Compliance compliance,
-               AuditLog audit, org.springframework.context.MessageSource messages) {
+               AuditLog audit, MessageSource messages) {
         this.messages = messages;
         this.compliance = compliance;
         this.jdbc = jdbc;
@@ -104,7 +111,7 @@ public class Enrolments {
      */
     private Map<Long, Status> place(Programs.Program p, List<Long> teacherIds, String by) {
         jdbc.sql("SELECT id FROM training_program WHERE id = ? FOR UPDATE").param(p.id()).query(Long.class).single();
-        Map<Long, Status> current = new java.util.HashMap<>();
+        Map<Long, Status> current = new HashMap<>();
         jdbc.sql("SELECT teacher_id, status FROM training_enrolment WHERE program_id = ? AND teacher_id = ANY(?)")
                 .params(p.id(), teacherIds.toArray(Long[]::new))
                 .query(rs -> {
@@ -112,7 +119,7 @@ public class Enrolments {
                 });
         long enrolled = jdbc.sql("SELECT count(*) FROM training_enrolment WHERE program_id = ? AND status = 'ENROLLED'")
                 .param(p.id()).query(Long.class).single();
-        Map<Long, Status> out = new java.util.LinkedHashMap<>();
+        Map<Long, Status> out = new LinkedHashMap<>();
         List<Long> placed = new ArrayList<>();
         List<String> statuses = new ArrayList<>();
         for (long t : teacherIds) {
@@ -233,10 +240,10 @@ public class Enrolments {
      * enrolled teacher, or nothing is recorded and each wrong row is named. Returns how many were recorded.
      */
     @Transactional
-    public int importAttendance(long sessionId, java.io.InputStream sheet, Scope scope) throws java.io.IOException {
-        Map<Integer, String> rows = new java.util.LinkedHashMap<>(); // row → ID-card number
-        List<String> names = List.of("idcard", header(java.util.Locale.SIMPLIFIED_CHINESE),
-                header(java.util.Locale.ENGLISH));
+    public int importAttendance(long sessionId, InputStream sheet, Scope scope) throws IOException {
+        Map<Integer, String> rows = new LinkedHashMap<>(); // row → ID-card number
+        List<String> names = List.of("idcard", header(Locale.SIMPLIFIED_CHINESE),
+                header(Locale.ENGLISH));
         boolean[] headed = {false};
         org.peiyu.platform.files.TableFile.read(sheet, org.peiyu.platform.files.TableFile.withHeader(cells -> {
             headed[0] = true;
@@ -266,12 +273,12 @@ public class Enrolments {
     }
 
     /** The ID-card column's header as the import template names it, in a language. */
-    private String header(java.util.Locale locale) {
+    private String header(Locale locale) {
         return norm(messages.getMessage("credit.import.column.idCard", null, "idCard", locale));
     }
 
     private static String norm(String header) {
-        return header == null ? "" : header.replace(" ", "").toLowerCase(java.util.Locale.ROOT);
+        return header == null ? "" : header.replace(" ", "").toLowerCase(Locale.ROOT);
     }
 
     /**

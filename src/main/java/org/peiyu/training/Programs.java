@@ -5,7 +5,11 @@ import java.security.SecureRandom;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import org.peiyu.assessment.ItemBank;
 import org.peiyu.credit.RuleSets;
@@ -135,9 +139,9 @@ public class Programs {
         }
         text(f.title(), "title", 100, errors);
         BigDecimal total = BigDecimal.ZERO;
-        for (var h : List.of(java.util.Map.entry("theoryHours", nonNull(f.theoryHours())),
-                java.util.Map.entry("practiceHours", nonNull(f.practiceHours())),
-                java.util.Map.entry("onlineHours", nonNull(f.onlineHours())))) {
+        for (var h : List.of(Map.entry("theoryHours", nonNull(f.theoryHours())),
+                Map.entry("practiceHours", nonNull(f.practiceHours())),
+                Map.entry("onlineHours", nonNull(f.onlineHours())))) {
             if (h.getValue().signum() < 0 || h.getValue().compareTo(BigDecimal.valueOf(500)) > 0
                     || h.getValue().stripTrailingZeros().scale() > 2) {
                 errors.add(h.getKey(), "training.error.hours");
@@ -209,13 +213,13 @@ public class Programs {
         return find(id).filter(p -> scope.covers(p.unitPath())).orElseThrow(NotFoundException::new);
     }
 
-    java.util.Optional<Program> find(long id) {
+    Optional<Program> find(long id) {
         return jdbc.sql(SELECT + " WHERE p.id = ? GROUP BY p.id").param(id).query(Programs::program).optional();
     }
 
     /** Programmes by id, in one query. */
-    java.util.Map<Long, Program> find(java.util.Collection<Long> ids) {
-        java.util.Map<Long, Program> out = new java.util.HashMap<>();
+    Map<Long, Program> find(Collection<Long> ids) {
+        Map<Long, Program> out = new HashMap<>();
         jdbc.sql(SELECT + " WHERE p.id = ANY(?) GROUP BY p.id").param(ids.toArray(Long[]::new))
                 .query(Programs::program).list().forEach(p -> out.put(p.id(), p));
         return out;
@@ -239,16 +243,18 @@ public class Programs {
                 .params(above.toArray(String[]::new), day).query(Programs::program).list();
     }
 
-    private static final String COURSE = "SELECT id, program_id, code, title, category, theory_hours, practice_hours, "
-            + "online_hours, topic, min_attendance, needs_assignment, assignment_brief, min_score, test_instrument_id, test_attempts "
-            + "FROM training_course";
+    /** A course's columns, in the order {@link #course(java.sql.ResultSet, int)} reads them. */
+    static final String COURSE_COLUMNS = "c.id, c.program_id, c.code, c.title, c.category, c.theory_hours, "
+            + "c.practice_hours, c.online_hours, c.topic, c.min_attendance, c.needs_assignment, c.assignment_brief, "
+            + "c.min_score, c.test_instrument_id, c.test_attempts";
+    private static final String COURSE = "SELECT " + COURSE_COLUMNS + " FROM training_course c";
 
     public List<Course> courses(long programId) {
         return jdbc.sql(COURSE + " WHERE program_id = ? ORDER BY code").param(programId).query(Programs::course)
                 .list();
     }
 
-    java.util.Optional<Course> course(long id) {
+    Optional<Course> course(long id) {
         return jdbc.sql(COURSE + " WHERE id = ?").param(id).query(Programs::course).optional();
     }
 
@@ -269,7 +275,7 @@ public class Programs {
                 rs.getObject(9, LocalDate.class), rs.getObject(10, LocalDate.class), rs.getLong(11), rs.getLong(12));
     }
 
-    private static Course course(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+    static Course course(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
         String category = rs.getString(5);
         return new Course(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
                 category == null ? null : Category.valueOf(category), rs.getBigDecimal(6), rs.getBigDecimal(7),

@@ -1,19 +1,29 @@
 package org.peiyu.training;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.peiyu.assessment.ItemBank;
 import org.peiyu.credit.CreditLedger;
 import org.peiyu.credit.RuleSets;
+import org.peiyu.directory.DirectoryTree;
 import org.peiyu.directory.Teachers;
+import org.peiyu.directory.Unit;
 import org.peiyu.lrs.LearningFact.Category;
 import org.peiyu.lrs.LearningFact.Level;
 import org.peiyu.platform.files.Pdf;
@@ -28,18 +38,19 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.ContentDisposition;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /** Programmes for their organisers, training for teachers, and the public check of a certificate. */
 @Controller
 class TrainingWeb {
-
 
     private final Programs programs;
     private final Enrolments enrolments;
@@ -47,11 +58,11 @@ class TrainingWeb {
     private final ItemBank bank;
     private final RuleSets ruleSets;
     private final Teachers teachers;
-    private final org.peiyu.directory.DirectoryTree tree;
+    private final DirectoryTree tree;
     private final MessageSource messages;
 
     TrainingWeb(Programs programs, Enrolments enrolments, Coursework coursework, ItemBank bank, RuleSets ruleSets,
-                Teachers teachers, org.peiyu.directory.DirectoryTree tree, MessageSource messages) {
+                Teachers teachers, DirectoryTree tree, MessageSource messages) {
         this.ruleSets = ruleSets;
         this.coursework = coursework;
         this.bank = bank;
@@ -98,7 +109,7 @@ class TrainingWeb {
         model.addAttribute("program", program);
         List<Programs.Course> courses = programs.courses(id);
         model.addAttribute("courses", courses);
-        model.addAttribute("courseTitles", courses.stream().collect(java.util.stream.Collectors.toMap(
+        model.addAttribute("courseTitles", courses.stream().collect(Collectors.toMap(
                 Programs.Course::id, Programs.Course::title)));
         model.addAttribute("sessions", programs.sessions(id));
         model.addAttribute("participants", enrolments.participants(id, scope));
@@ -144,8 +155,8 @@ class TrainingWeb {
 
     private static void send(Coursework.FileContent f, HttpServletResponse response) throws IOException {
         response.setContentType(f.contentType());
-        response.setHeader("Content-Disposition", org.springframework.http.ContentDisposition.attachment()
-                .filename(f.fileName(), java.nio.charset.StandardCharsets.UTF_8).build().toString());
+        response.setHeader("Content-Disposition", ContentDisposition.attachment()
+                .filename(f.fileName(), StandardCharsets.UTF_8).build().toString());
         response.getOutputStream().write(f.content());
     }
 
@@ -172,7 +183,7 @@ class TrainingWeb {
     String assign(@PathVariable long id, @RequestParam(required = false) String idCards, Model model) {
         return act(id, model, () -> {
             String[] lines = (idCards == null ? "" : idCards).split("\\R");
-            java.util.Map<String, Long> found = teachers.idsByIdCards(java.util.Arrays.stream(lines)
+            Map<String, Long> found = teachers.idsByIdCards(Arrays.stream(lines)
                     .filter(l -> !l.isBlank()).map(String::strip).toList());
             List<Long> ids = new ArrayList<>();
             for (int i = 0; i < lines.length; i++) {
@@ -198,7 +209,7 @@ class TrainingWeb {
         return act(id, model, () -> {
             Scope scope = CurrentUser.adminScope();
             String path = unitCode == null || unitCode.isBlank() ? null : tree.unit(unitCode.strip())
-                    .map(org.peiyu.directory.Unit::path).filter(scope::covers).orElse(null);
+                    .map(Unit::path).filter(scope::covers).orElse(null);
             if (path == null) {
                 throw new BadInputException("unitCode", "account.error.unit");
             }
@@ -220,15 +231,15 @@ class TrainingWeb {
 
     @PostMapping("/training/sessions/{session}/sheet")
     String sheet(@PathVariable long session, @RequestParam long program,
-                 @RequestParam(required = false) org.springframework.web.multipart.MultipartFile file, Model model) {
+                 @RequestParam(required = false) MultipartFile file, Model model) {
         return act(program, model, () -> {
             if (file == null || file.isEmpty()) {
                 throw new BadInputException("file", "file.error.empty");
             }
-            try (java.io.InputStream in = file.getInputStream()) {
+            try (InputStream in = file.getInputStream()) {
                 enrolments.importAttendance(session, in, CurrentUser.adminScope());
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         });
     }
@@ -243,7 +254,7 @@ class TrainingWeb {
         return "redirect:/training/programs/" + programId;
     }
 
-    private static java.time.OffsetDateTime at(LocalDateTime t) {
+    private static OffsetDateTime at(LocalDateTime t) {
         return t == null ? null : t.atZone(CreditLedger.ZONE).toOffsetDateTime();
     }
 
@@ -271,7 +282,7 @@ class TrainingWeb {
 
     @PostMapping("/my/training/courses/{course}/hand-in")
     String handIn(@PathVariable long course, @RequestParam(required = false) String text,
-                  @RequestParam(required = false) org.springframework.web.multipart.MultipartFile file, Model model,
+                  @RequestParam(required = false) MultipartFile file, Model model,
                   RedirectAttributes redirect) throws IOException {
         try {
             coursework.handIn(course, CurrentUser.teacherId(), text, file == null ? null : file.getOriginalFilename(),
@@ -296,16 +307,16 @@ class TrainingWeb {
         model.addAttribute("w", coursework.of(course, me));
         model.addAttribute("items", coursework.test(course, me));
         model.addAttribute("answers", model.containsAttribute("answers") ? model.getAttribute("answers")
-                : java.util.Map.of());
+                : Map.of());
         model.addAttribute("english", LocaleContextHolder.getLocale().getLanguage().equals("en"));
         return "training/test";
     }
 
     @PostMapping("/my/training/courses/{course}/test")
-    String takeTest(@PathVariable long course, jakarta.servlet.http.HttpServletRequest request, Model model,
+    String takeTest(@PathVariable long course, HttpServletRequest request, Model model,
                     RedirectAttributes redirect) {
         try {
-            java.util.Map<Long, List<String>> answers = ItemBank.answers(request.getParameterMap());
+            Map<Long, List<String>> answers = ItemBank.answers(request.getParameterMap());
             model.addAttribute("answers", answers);
             Coursework.Attempt a = coursework.takeTest(course, CurrentUser.teacherId(), answers);
             redirect.addFlashAttribute("notice", a.certificate().isPresent() ? "training.testCompleted"
