@@ -114,6 +114,27 @@ class TopicsTest extends PlatformTest {
         assertThat(ai.status()).isEqualTo(Standing.Status.MET);
         assertThat(page(get("/credit/teachers/{id}", teacher), admin)).contains(" · 人工智能教育");
 
+        // the teacher's own application: the form offers the topic, an unknown one is refused and nothing is kept
+        PeiyuUser me = new PeiyuUser(0, "topics-teacher", null, "教师", java.util.List.of(
+                new org.peiyu.platform.security.Grant(org.peiyu.platform.security.Role.TEACHER, school)), teacher,
+                true, false);
+        assertThat(page(get("/my/credits/applications"), me)).contains("<option value=\"ai\">人工智能教育</option>");
+        long applications = jdbc.sql("SELECT count(*) FROM credit_application WHERE teacher_id = ?").param(teacher)
+                .query(Long.class).single();
+        byte[] proof = "%PDF-1.4\n%%EOF".getBytes(StandardCharsets.US_ASCII);
+        assertThat(page(multipart("/my/credits/applications").file(new MockMultipartFile("proof", "证书.pdf",
+                "application/pdf", proof)).with(csrf()).param("title", "机器人教育培训").param("occurred", day.toString())
+                .param("hours", "3").param("mode", "THEORY").param("topic", "robots"), me))
+                .contains("适用的学分规则里没有“robots”这个专题");
+        assertThat(jdbc.sql("SELECT count(*) FROM credit_application WHERE teacher_id = ?").param(teacher)
+                .query(Long.class).single()).isEqualTo(applications);
+        assertThat(mvc.perform(multipart("/my/credits/applications").file(new MockMultipartFile("proof", "证书.pdf",
+                "application/pdf", proof)).with(csrf()).with(user(me)).param("title", "人工智能教育培训")
+                .param("occurred", day.toString()).param("hours", "3").param("mode", "THEORY").param("topic", "人工智能教育"))
+                .andReturn().getResponse().getStatus()).isEqualTo(302);
+        assertThat(jdbc.sql("SELECT topic FROM credit_application WHERE teacher_id = ? ORDER BY id DESC LIMIT 1")
+                .param(teacher).query(String.class).single()).isEqualTo("ai");
+
         // a course of the topic: the course form refuses an unknown topic; completing it carries the topic over
         LocalDate today = LocalDate.now(CreditLedger.ZONE);
         long program = programs.create(new Programs.ProgramForm(schoolCode, "AI-TOPIC-1", "人工智能教育校本研修",

@@ -119,6 +119,19 @@ class CourseworkTest extends PlatformTest {
                 .file(new MockMultipartFile("file", "设计.exe", "application/pdf", "MZ\u0090\u0000".getBytes()))
                 .with(csrf()), teacher)).contains("附件须为 PDF、JPG、PNG、Office 文档或 MP4 视频");
         assertThat(count("SELECT count(*) FROM training_submission WHERE course_id = ?", course)).isZero();
+        // too long a text, too big a file (50 MB at most): each named, nothing kept
+        assertThat(page(multipart("/my/training/courses/{id}/hand-in", course).with(csrf())
+                .param("text", "长".repeat(Coursework.MAX_TEXT + 1)), teacher)).contains("作业正文最多 10000 字");
+        byte[] big = new byte[(int) Coursework.MAX_FILE + 1];
+        System.arraycopy("%PDF-1.4".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, big, 0, 8);
+        assertThat(page(multipart("/my/training/courses/{id}/hand-in", course)
+                .file(new MockMultipartFile("file", "大.pdf", "application/pdf", big)).with(csrf()), teacher))
+                .contains("附件不能超过 50 MB");
+        assertThat(count("SELECT count(*) FROM training_submission WHERE course_id = ?", course)).isZero();
+        // a teacher not enrolled cannot hand anything in
+        assertThat(send(multipart("/my/training/courses/{id}/hand-in", course).param("text", "冒名"),
+                account("teacher")).getStatus()).isEqualTo(404);
+        assertThat(count("SELECT count(*) FROM training_submission WHERE course_id = ?", course)).isZero();
 
         // handed in as text; not again while it waits
         assertThat(send(multipart("/my/training/courses/{id}/hand-in", course).param("text", "第一稿：只有目标。"),
@@ -166,6 +179,10 @@ class CourseworkTest extends PlatformTest {
         assertThat(count("SELECT count(*) FROM training_completion WHERE course_id = ?", course)).isZero();
         assertThat(page(multipart("/my/training/courses/{id}/hand-in", course).with(csrf())
                 .param("text", "第三稿"), teacher)).contains("作业已合格");
+        // a grade given is final: grading it again is refused
+        assertThat(page(post("/training/courses/{id}/grades", course).with(csrf()).param("program",
+                String.valueOf(program)).param("teacher", String.valueOf(teacherId)).param("grade", "FAIL")
+                .param("comment", "再改"), district)).contains("这份作业没有在等待评定");
         assertThat(jdbc.sql("SELECT revision FROM training_submission WHERE course_id = ?").param(course)
                 .query(Integer.class).single()).isEqualTo(2);
 
@@ -174,6 +191,12 @@ class CourseworkTest extends PlatformTest {
                 .contains("形成性评价的数据来自哪里？");
         assertThat(page(post("/my/training/courses/{id}/test", course).with(csrf()).param("q" + q1, "B"), teacher))
                 .contains("CW-Q2");
+        assertThat(count("SELECT count(*) FROM training_test_attempt WHERE course_id = ?", course)).isZero();
+        // an answer that is no option of its question, and a field that is no question: named, no attempt used
+        assertThat(page(post("/my/training/courses/{id}/test", course).with(csrf()).param("q" + q1, "Z")
+                .param("q" + q2, "A"), teacher)).contains("题目 CW-Q1 的作答无效");
+        assertThat(page(post("/my/training/courses/{id}/test", course).with(csrf()).param("qx", "A"), teacher))
+                .contains("id=\"problems\"");
         assertThat(count("SELECT count(*) FROM training_test_attempt WHERE course_id = ?", course)).isZero();
         // one right of two: 50, under the pass mark of 60; one attempt left
         MockHttpServletResponse first = send(post("/my/training/courses/{id}/test", course).param("q" + q1, "B")
