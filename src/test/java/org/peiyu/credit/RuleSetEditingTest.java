@@ -111,6 +111,11 @@ class RuleSetEditingTest extends PlatformTest {
         }
         assertThat(card).contains("已按新规则重新评估 " + teachers + " 位教师").doesNotContain("hx-trigger");
         assertThat(page(get("/credit/rule-sets/{id}", id), city)).contains("id=\"recompute-done\"");
+        // the teacher sees nothing of it
+        var other = mvc.perform(get("/credit/rule-sets/{id}/recompute", id).with(user(account("teacher")))).andReturn()
+                .getResponse();
+        assertThat(other.getStatus()).isIn(403, 404);
+        assertThat(other.getContentAsString()).doesNotContain("重新评估");
         assertThat(jdbc.sql("SELECT count(*) FROM credit_compliance c JOIN teacher t ON t.id = c.teacher_id JOIN school s "
                 + "ON s.id = t.school_id WHERE s.code = ? AND c.rule_set_id = ?").params(school, id).query(Long.class)
                 .single()).isEqualTo(teachers);
